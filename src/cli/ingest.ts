@@ -1,0 +1,89 @@
+// vecfill ingest: the CLI face of ingest(): arguments → options, the summary → stdout, exit code.
+import { parseArgs } from 'node:util';
+import { ingest, type IngestSummary } from '../ingest/ingest.js';
+import { terminalProgress } from '../ingest/progress.js';
+import { EXIT, UsageError } from './usage.js';
+
+export const INGEST_HELP = `Usage: vecfill ingest [options] [FILE...]
+
+Applies OpenAI Batch API embedding output (JSON Lines) to a pgvector column, streamed,
+in one transaction: every valid line is applied, or nothing is.
+No FILE, or "-", reads stdin. Several files go into one transaction.
+
+Options:
+  --db URL            PostgreSQL connection URL (default: $DATABASE_URL; the PG*
+                      variables fill in what the URL leaves out)
+  --table NAME        target table, e.g. docs, app.docs, '"My Schema"."Docs"' (required)
+  --id-column NAME    column matched against custom_id (default: id)
+  --column NAME       vector or halfvec column to fill (default: embedding)
+  --rejects FILE      write every line that set no row as JSON: line, custom_id, reason, raw
+  --dry-run           read, validate and report everything; change nothing
+  --json              print the summary as one JSON object
+  --quiet             no progress on stderr
+  -h, --help          this help
+
+Exit codes: 0 every line applied; 3 applied, but some lines were rejected or had
+unknown ids; 1 failed and nothing changed; 2 usage error.
+`;
+
+export async function ingestCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      'id-column': { type: 'string' },
+      column: { type: 'string' },
+      rejects: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(INGEST_HELP);
+    return EXIT.ok;
+  }
+  if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
+  const db = values.db ?? process.env.DATABASE_URL;
+  if (!db) throw new UsageError('no database: pass --db URL or set DATABASE_URL');
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+  const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
+  let summary: IngestSummary;
+  try {
+    summary = await ingest({
+      db,
+      table: values.table,
+      idColumn: values['id-column'],
+      column: values.column,
+      inputs: positionals,
+      rejects: values.rejects,
+      dryRun: values['dry-run'],
+      onProgress: progress?.listener,
+      signal,
+    });
+  } finally {
+    progress?.done();
+  }
+  process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary, values.rejects));
+  return summary.rejected > 0 ? EXIT.partial : EXIT.ok;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+function describe(s: IngestSummary, rejectsFile: string | undefined): string {
+  const verb = s.dryRun ? 'dry run: would update' : 'updated';
+  const lines = [
+    `${verb} ${n(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${n(s.lines)} lines ` +
+      `in ${s.seconds.toFixed(1)} s (${n(Math.round(s.rowsPerSecond))} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s)`,
+  ];
+  if (s.rejected > 0) {
+    const reasons = Object.entries(s.rejectedByReason).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    const where = rejectsFile ? `see ${rejectsFile}` : 'rerun with --rejects FILE to see each line';
+    lines.push(`rejected ${n(s.rejected)} lines (${reasons}); ${where}`);
+  }
+  lines.push(`duplicates ${n(s.duplicates)}, tokens ${n(s.tokens)}, ${(s.bytes / 1024 / 1024).toFixed(1)} MB read`);
+  return lines.join('\n') + '\n';
+}

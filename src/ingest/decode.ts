@@ -1,0 +1,236 @@
+// decode: one Batch API output line → the custom_id and its vector, or the reason the line sets no row.
+// The line's structure is read by JsonBytes; the embedding is read in place into a reusable Float32Array
+// (numbers by scanNumber, base64 straight into its bytes) and checked as it is read.
+import { endianness } from 'node:os';
+import { HALF_LIMIT, scanNumber, scanned } from './floats.js';
+import { JsonBytes, MalformedJson } from './json-bytes.js';
+
+if (endianness() !== 'LE') throw new Error('vecfill reads base64 embeddings as little-endian float32 and needs a little-endian CPU');
+
+/** pgvector's limit for vector and halfvec. */
+export const MAX_DIMS = 16000;
+
+/** Why a line set no row; a line that was never executed carries the batch's own code (batch_expired, …). */
+export type RejectCode =
+  | 'malformed_json' | 'not_an_output_line' | 'missing_custom_id' | 'http_error' | 'not_executed'
+  | 'no_embedding' | 'multiple_embeddings' | 'not_a_number' | 'not_finite' | 'halfvec_range'
+  | 'bad_base64' | 'dimension_mismatch' | 'invalid_id' | 'line_too_long' | (string & {});
+
+export interface Decoded {
+  ok: boolean;
+  customId: string | undefined;
+  /** Values in `vector` (0..dims) when ok. */
+  dims: number;
+  code: RejectCode | undefined;
+  reason: string | undefined;
+  tokens: number;
+}
+
+/** Marks the place of an embedding in the parsed structure; the values are in LineDecoder.vector. */
+const EMBEDDING = Symbol('embedding');
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export class LineDecoder {
+  vector: Float32Array = new Float32Array(2048);
+  private bytes = Buffer.from(this.vector.buffer);
+  private readonly json: JsonBytes;
+  private readonly limit: number;
+  private embeddings = 0;
+  private dims = 0;
+  private problem: [RejectCode, string] | undefined;
+  readonly out: Decoded = { ok: false, customId: undefined, dims: 0, code: undefined, reason: undefined, tokens: 0 };
+
+  /** halfvec: values at or beyond ±65520 round to infinity in a halfvec and are rejected. */
+  constructor(halfvec: boolean) {
+    this.limit = halfvec ? HALF_LIMIT : Infinity;
+    this.json = new JsonBytes(new Map([['embedding', () => this.embedding()]]));
+  }
+
+  /** Decodes b[start, end); the result is this.out (reused: read it before the next call). */
+  decode(b: Buffer, start: number, end: number): Decoded {
+    const out = this.out;
+    out.ok = false;
+    out.customId = undefined;
+    out.dims = 0;
+    out.code = undefined;
+    out.reason = undefined;
+    out.tokens = 0;
+    this.embeddings = 0;
+    this.dims = 0;
+    this.problem = undefined;
+    let root: unknown;
+    try {
+      root = this.json.parseDocument(b, start, end);
+    } catch (err) {
+      if (!(err instanceof MalformedJson)) throw err;
+      return this.reject('malformed_json', `malformed JSON at byte ${err.at - start + 1}: ${err.message.replace(/^.*?: /, '')}`);
+    }
+    if (!isObject(root)) return this.reject('not_an_output_line', 'not a JSON object');
+    if (typeof root.custom_id === 'string') out.customId = root.custom_id;
+    const response = root.response;
+    const body = isObject(response) ? response.body : undefined;
+    const usage = isObject(body) ? body.usage : undefined;
+    if (isObject(usage) && typeof usage.total_tokens === 'number') out.tokens = usage.total_tokens;
+    if (out.customId === undefined) return this.reject('missing_custom_id', 'no custom_id (a string) on the line');
+
+    if (isObject(response)) {
+      if (response.status_code !== 200) {
+        const error = isObject(body) ? body.error : undefined;
+        const message = isObject(error) && typeof error.message === 'string' ? error.message : 'no error message';
+        return this.reject('http_error', `HTTP ${String(response.status_code)}: ${message}`);
+      }
+      const data = isObject(body) ? body.data : undefined;
+      if (!Array.isArray(data) || data.length === 0) return this.reject('no_embedding', 'response.body.data holds no embedding');
+      if (data.length > 1 || this.embeddings > 1) {
+        return this.reject('multiple_embeddings', `response.body.data holds ${Math.max(data.length, this.embeddings)} embeddings for one custom_id`);
+      }
+      const item = data[0];
+      if (!isObject(item) || item.embedding !== EMBEDDING) return this.reject('no_embedding', 'response.body.data[0] has no embedding');
+      if (this.problem) return this.reject(this.problem[0], this.problem[1]);
+      out.ok = true;
+      out.dims = this.dims;
+      return out;
+    }
+    const error = root.error;
+    if (isObject(error)) {
+      // Never executed (batch_expired, batch_cancelled, …): counted under that code.
+      const code = typeof error.code === 'string' && /^[a-z0-9_]{1,64}$/.test(error.code) ? error.code : 'not_executed';
+      const message = typeof error.message === 'string' ? `: ${error.message}` : '';
+      return this.reject(code, `${code}${message}`);
+    }
+    return this.reject('not_an_output_line', 'neither a response nor an error on the line');
+  }
+
+  private reject(code: RejectCode, reason: string): Decoded {
+    this.out.ok = false;
+    this.out.code = code;
+    this.out.reason = reason;
+    return this.out;
+  }
+
+  private note(code: RejectCode, reason: string): void {
+    if (!this.problem) this.problem = [code, reason];
+  }
+
+  /** The "embedding" key's value: a number array or a base64 string, read into this.vector. */
+  private embedding(): unknown {
+    const json = this.json;
+    this.embeddings++;
+    const c = json.peek();
+    if (c === 91) return this.numberArray();
+    if (c === 34) return this.base64();
+    json.value();
+    this.note('no_embedding', 'embedding is neither a number array nor a base64 string');
+    return EMBEDDING;
+  }
+
+  private numberArray(): symbol {
+    const json = this.json;
+    const b = json.b;
+    const end = json.end;
+    const limit = this.limit;
+    let v = this.vector;
+    let n = 0;
+    json.i++;
+    if (json.peek() === 93) { json.i++; this.dims = 0; return EMBEDDING; }
+    for (;;) {
+      let i = json.i;
+      let c = b[i];
+      if (c === 32 || c === 9 || c === 13) { json.ws(); i = json.i; c = b[i]; }
+      if (c === 45 || (c >= 48 && c <= 57)) {
+        const x = scanNumber(b, i, end);
+        if (scanned.end < 0) { json.i = i; json.fail('invalid number'); }
+        const start = i;
+        i = scanned.end;
+        if (n < MAX_DIMS) {
+          if (n === v.length) v = this.grow(n + 1);
+          v[n] = x; // the store rounds the double to float32: Math.fround(Number(text))
+          const f = v[n];
+          if (!(f < limit && f > -limit)) this.outOfRange(n, b, start, i, f);
+        } else if (n === MAX_DIMS) {
+          this.tooMany();
+        }
+        n++;
+      } else {
+        const value = json.value();
+        i = json.i;
+        this.note('not_a_number', `embedding element ${n} is ${describe(value)}, not a number`);
+        n++;
+      }
+      c = b[i];
+      if (c === 32 || c === 9 || c === 13) { json.i = i; json.ws(); i = json.i; c = b[i]; }
+      json.i = i + 1;
+      if (c === 44 && i < end) continue;
+      if (c === 93 && i < end) break;
+      json.i = i;
+      json.fail("expected ',' or ']' in the embedding");
+    }
+    this.dims = n;
+    return EMBEDDING;
+  }
+
+  private outOfRange(n: number, b: Buffer, start: number, end: number, f: number): void {
+    const text = b.toString('latin1', start, end);
+    if (!Number.isFinite(f)) this.note('not_finite', `embedding element ${n} (${text}) is not a finite float32`);
+    else this.note('halfvec_range', `embedding element ${n} (${text}) is out of range for halfvec (|x| < 65520)`);
+  }
+
+  private base64(): symbol {
+    const json = this.json;
+    const span = json.plainStringSpan();
+    const text = span ? json.b.toString('latin1', span[0], span[1]) : json.string();
+    if (text.length % 4 !== 0 || !BASE64.test(text)) {
+      this.note('bad_base64', 'embedding is a string but not base64');
+      return EMBEDDING;
+    }
+    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+    const size = (text.length / 4) * 3 - padding;
+    if (size % 4 !== 0) {
+      this.note('bad_base64', `base64 embedding holds ${size} bytes, not a whole number of float32 values`);
+      return EMBEDDING;
+    }
+    const n = size / 4;
+    if (n > MAX_DIMS) {
+      this.tooMany();
+      this.dims = n;
+      return EMBEDDING;
+    }
+    if (n > this.vector.length) this.grow(n);
+    this.bytes.write(text, 0, size, 'base64');
+    const v = this.vector;
+    const limit = this.limit;
+    for (let k = 0; k < n; k++) {
+      const f = v[k];
+      if (!(f < limit && f > -limit)) {
+        if (Number.isNaN(f) || !Number.isFinite(f)) this.note('not_finite', `embedding element ${k} is ${f}, not a finite float32`);
+        else this.note('halfvec_range', `embedding element ${k} (${f}) is out of range for halfvec (|x| < 65520)`);
+        break;
+      }
+    }
+    this.dims = n;
+    return EMBEDDING;
+  }
+
+  private tooMany(): void {
+    this.note('dimension_mismatch', `embedding has more than ${MAX_DIMS} values, pgvector's limit`);
+  }
+
+  /** A vector with room for at least n values, keeping the ones read so far. */
+  private grow(n: number): Float32Array {
+    const bigger = new Float32Array(Math.min(MAX_DIMS, Math.max(n, this.vector.length * 2)));
+    bigger.set(this.vector);
+    this.vector = bigger;
+    this.bytes = Buffer.from(bigger.buffer);
+    return bigger;
+  }
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `a string ${JSON.stringify(value.slice(0, 40))}` : `${typeof value} ${JSON.stringify(value)}`;
+}

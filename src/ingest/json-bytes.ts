@@ -1,0 +1,216 @@
+// A strict JSON reader over the bytes of one line. The small structure of a Batch output line is read
+// into plain values; the one big value, the embedding, is handed to a hook that reads it in place
+// (see decode.ts), so the 6,000–30,000 numbers of a vector never become strings or JS arrays.
+
+export class MalformedJson extends Error {
+  constructor(readonly at: number, what: string) {
+    super(`malformed JSON at byte ${at + 1}: ${what}`);
+  }
+}
+
+/** Reads the value of an object key in place; returns what the parsed object should hold there. */
+export type KeyHook = (reader: JsonBytes, key: string) => unknown;
+
+const MAX_DEPTH = 64;
+
+export class JsonBytes {
+  b: Buffer = Buffer.alloc(0);
+  i = 0;
+  end = 0;
+  private depth = 0;
+
+  constructor(private readonly hooks: Map<string, KeyHook>) {}
+
+  /** Parses b[start, end) as exactly one JSON value with nothing after it. */
+  parseDocument(b: Buffer, start: number, end: number): unknown {
+    this.b = b;
+    this.i = start;
+    this.end = end;
+    this.depth = 0;
+    const value = this.value();
+    this.ws();
+    if (this.i < this.end) this.fail('unexpected data after the JSON value');
+    return value;
+  }
+
+  fail(what: string): never {
+    throw new MalformedJson(this.i, what);
+  }
+
+  ws(): void {
+    const b = this.b;
+    let i = this.i;
+    let c = b[i];
+    while (i < this.end && (c === 32 || c === 9 || c === 13 || c === 10)) c = b[++i];
+    this.i = i;
+  }
+
+  /** The byte at the cursor after whitespace, or -1 at the end of the line. */
+  peek(): number {
+    this.ws();
+    return this.i < this.end ? this.b[this.i] : -1;
+  }
+
+  value(): unknown {
+    const c = this.peek();
+    switch (c) {
+      case 123: return this.object();
+      case 91: return this.array();
+      case 34: return this.string();
+      case 116: return this.literal('true', true);
+      case 102: return this.literal('false', false);
+      case 110: return this.literal('null', null);
+      case -1: return this.fail('unexpected end of line');
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+        return this.fail(`unexpected character ${JSON.stringify(String.fromCharCode(c))}`);
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+  }
+
+  private object(): Record<string, unknown> {
+    this.enter();
+    this.i++;
+    const out: Record<string, unknown> = {};
+    if (this.peek() === 125) { this.i++; this.depth--; return out; }
+    for (;;) {
+      if (this.peek() !== 34) this.fail('expected a string key');
+      const key = this.string();
+      if (this.peek() !== 58) this.fail("expected ':'");
+      this.i++;
+      const hook = this.hooks.get(key);
+      out[key] = hook ? hook(this, key) : this.value();
+      const c = this.peek();
+      this.i++;
+      if (c === 44) continue;
+      if (c === 125) break;
+      this.i--;
+      this.fail("expected ',' or '}'");
+    }
+    this.depth--;
+    return out;
+  }
+
+  private array(): unknown[] {
+    this.enter();
+    this.i++;
+    const out: unknown[] = [];
+    if (this.peek() === 93) { this.i++; this.depth--; return out; }
+    for (;;) {
+      out.push(this.value());
+      const c = this.peek();
+      this.i++;
+      if (c === 44) continue;
+      if (c === 93) break;
+      this.i--;
+      this.fail("expected ',' or ']'");
+    }
+    this.depth--;
+    return out;
+  }
+
+  private literal(word: string, value: boolean | null): boolean | null {
+    for (let k = 0; k < word.length; k++) {
+      if (this.b[this.i + k] !== word.charCodeAt(k) || this.i + k >= this.end) this.fail(`expected ${word}`);
+    }
+    this.i += word.length;
+    return value;
+  }
+
+  number(): number {
+    const start = this.i;
+    let i = start;
+    const b = this.b;
+    if (b[i] === 45) i++;
+    if (b[i] === 48) i++;
+    else if (b[i] >= 49 && b[i] <= 57) while (b[i] >= 48 && b[i] <= 57) i++;
+    else { this.i = i; this.fail('invalid number'); }
+    if (b[i] === 46) {
+      i++;
+      if (!(b[i] >= 48 && b[i] <= 57)) { this.i = i; this.fail('invalid number'); }
+      while (b[i] >= 48 && b[i] <= 57) i++;
+    }
+    if (b[i] === 101 || b[i] === 69) {
+      i++;
+      if (b[i] === 43 || b[i] === 45) i++;
+      if (!(b[i] >= 48 && b[i] <= 57)) { this.i = i; this.fail('invalid number'); }
+      while (b[i] >= 48 && b[i] <= 57) i++;
+    }
+    if (i > this.end) { this.i = this.end; this.fail('unexpected end of line'); }
+    this.i = i;
+    return Number(b.toString('latin1', start, i));
+  }
+
+  /** The string at the cursor (which is on its opening quote). */
+  string(): string {
+    const b = this.b;
+    const start = this.i + 1;
+    let i = start;
+    for (;;) {
+      if (i >= this.end) { this.i = i; this.fail('unterminated string'); }
+      const c = b[i];
+      if (c === 34) break;
+      if (c === 92) return this.escapedString(start);
+      if (c < 32) { this.i = i; this.fail('control character in a string'); }
+      i++;
+    }
+    this.i = i + 1;
+    return b.toString('utf8', start, i);
+  }
+
+  /** Returns the [start, end) of the raw string bytes if it has no escapes, else null (cursor unmoved). */
+  plainStringSpan(): [number, number] | null {
+    const b = this.b;
+    const start = this.i + 1;
+    const close = b.indexOf(34, start);
+    if (close < 0 || close >= this.end) return null;
+    const slash = b.indexOf(92, start);
+    if (slash >= 0 && slash < close) return null;
+    this.i = close + 1;
+    return [start, close];
+  }
+
+  private escapedString(start: number): string {
+    const b = this.b;
+    let out = '';
+    let from = start;
+    let i = start;
+    for (;;) {
+      if (i >= this.end) { this.i = i; this.fail('unterminated string'); }
+      const c = b[i];
+      if (c === 34) break;
+      if (c < 32) { this.i = i; this.fail('control character in a string'); }
+      if (c !== 92) { i++; continue; }
+      out += b.toString('utf8', from, i);
+      const e = b[i + 1];
+      i += 2;
+      switch (e) {
+        case 34: out += '"'; break;
+        case 92: out += '\\'; break;
+        case 47: out += '/'; break;
+        case 98: out += '\b'; break;
+        case 102: out += '\f'; break;
+        case 110: out += '\n'; break;
+        case 114: out += '\r'; break;
+        case 116: out += '\t'; break;
+        case 117: {
+          const hex = b.toString('latin1', i, i + 4);
+          if (i + 4 > this.end || !/^[0-9a-fA-F]{4}$/.test(hex)) { this.i = i; this.fail('invalid \\u escape'); }
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+          break;
+        }
+        default:
+          this.i = i - 1;
+          this.fail('invalid escape in a string');
+      }
+      from = i;
+    }
+    out += b.toString('utf8', from, i);
+    this.i = i + 1;
+    return out;
+  }
+}
