@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The process entry: run main() and exit with its code once stdout has been written out.
 import { main } from './main.js';
 

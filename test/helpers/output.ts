@@ -1,0 +1,41 @@
+// Builders of Batch API output lines, as the Batch guide documents them.
+
+let seq = 0;
+
+/** A success line; the embedding is a number array, base64 text, or raw JSON text spliced in as is. */
+export function okLine(customId: string, embedding: number[] | string | { raw: string }, tokens = 5): string {
+  const e = typeof embedding === 'object' && 'raw' in embedding ? embedding.raw : JSON.stringify(embedding);
+  return `{"id":"batch_req_${++seq}","custom_id":${JSON.stringify(customId)},"response":{"status_code":200,` +
+    `"request_id":"req_${seq}","body":{"object":"list","data":[{"object":"embedding","index":0,"embedding":${e}}],` +
+    `"model":"text-embedding-3-small","usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}},"error":null}`;
+}
+
+/** A line of the error file: an HTTP failure. */
+export function httpErrorLine(customId: string, status: number, message: string): string {
+  return JSON.stringify({ id: `batch_req_${++seq}`, custom_id: customId,
+    response: { status_code: status, request_id: `req_${seq}`, body: { error: { message, type: 'invalid_request_error' } } }, error: null });
+}
+
+/** A line of the error file: never executed. */
+export function notExecutedLine(customId: string, code = 'batch_expired'): string {
+  return JSON.stringify({ id: `batch_req_${++seq}`, custom_id: customId, response: null,
+    error: { code, message: 'This request could not be executed before the completion window expired.' } });
+}
+
+/** Base64 of little-endian float32 values, as encoding_format "base64" returns them. */
+export function base64Of(values: ArrayLike<number>): string {
+  const f = Float32Array.from(values);
+  return Buffer.from(f.buffer).toString('base64');
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
