@@ -42,6 +42,8 @@ export interface IngestSummary {
   tokens: number;
   bytes: number;
   seconds: number;
+  /** Seconds per phase: where an ingest spends its time (copy includes reading and parsing). */
+  phases: Record<'copy' | 'analyze' | 'dedup' | 'update' | 'unknownIds' | 'commit', number>;
   rowsPerSecond: number;
   mbPerSecond: number;
 }
@@ -54,6 +56,14 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const rejectsOut = typeof opts.rejects === 'string' ? createWriteStream(opts.rejects) : opts.rejects ?? null;
   const rejects = new Rejects(rejectsOut);
   let abort: (() => void) | undefined;
+  const phases = { copy: 0, analyze: 0, dedup: 0, update: 0, unknownIds: 0, commit: 0 };
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const s = (now - mark) / 1000;
+    mark = now;
+    return s;
+  };
   try {
     const target = await resolveTarget(client, opts);
     const copy = await beginCopy(client, target);
@@ -62,10 +72,14 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       opts.signal.addEventListener('abort', abort, { once: true });
     }
     const staged = await stage(sources, copy, { target, rejects, onProgress: opts.onProgress, signal: opts.signal });
+    phases.copy = lap();
     await client.query('ANALYZE pg_temp.vecfill_in');
+    phases.analyze = lap();
     const duplicates = await dedup(client, target, staged.duplicates);
+    phases.dedup = lap();
     const applied = staged.staged - duplicates;
     const rowsUpdated = await update(client, target, opts.dryRun ?? false);
+    phases.update = lap();
     let unknown = 0;
     if (rowsUpdated !== applied) {
       unknown = await unknownIds(client, target, ({ ord, id }) => {
@@ -74,8 +88,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
           reason: `unknown id: no row of ${target.name} has ${target.idColumn.name} = ${id}` });
       });
     }
+    phases.unknownIds = lap();
     if (opts.signal?.aborted) throw new Error('interrupted');
     await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
+    phases.commit = lap();
     const seconds = (performance.now() - started) / 1000;
     return {
       table: target.name,
@@ -91,6 +107,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       tokens: staged.tokens,
       bytes: staged.bytes,
       seconds,
+      phases,
       rowsPerSecond: rowsUpdated / seconds,
       mbPerSecond: staged.bytes / 1024 / 1024 / seconds,
     };

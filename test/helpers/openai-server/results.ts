@@ -1,0 +1,124 @@
+// What happens to one request of a batch, and the output or error line that reports it. Outcomes
+// are decided up front (cheap); the vectors are only computed when a result file is read.
+import { expectedEmbedding, float32Base64, formatFloat32 } from './embedding.js';
+import { pythonJson, RawJson, type PyValue } from './python-json.js';
+import type { EmbeddingRequest } from './requests.js';
+
+export interface Markers {
+  /** An input containing it is refused: HTTP 400 in the error file. */
+  refuse: string;
+  /** HTTP 429 in the error file. */
+  rateLimit: string;
+  /** HTTP 500 in the error file. */
+  serverError: string;
+}
+
+export interface ResultContext {
+  markers: Markers;
+  countTokens: (text: string) => number;
+}
+
+export interface ErrorBody {
+  message: string;
+  type: string;
+  param: string | null;
+  code: string | null;
+}
+
+export type Outcome =
+  | { ok: true; dims: number; format: 'float' | 'base64'; tokens: number }
+  | { ok: false; status: number; error: ErrorBody; tokens: number };
+
+/** Output dimension of each embedding model, and whether `dimensions` may shorten it. */
+export const EMBEDDING_MODELS: Record<string, { dims: number; shortenable: boolean }> = {
+  'text-embedding-3-small': { dims: 1536, shortenable: true },
+  'text-embedding-3-large': { dims: 3072, shortenable: true },
+  'text-embedding-ada-002': { dims: 1536, shortenable: false },
+};
+
+export const MAX_INPUT_TOKENS = 8192;
+
+export function requestTokens(request: EmbeddingRequest, countTokens: (text: string) => number): number {
+  return request.inputs.reduce((n, text) => n + countTokens(text), 0);
+}
+
+export function outcomeOf(request: EmbeddingRequest, context: ResultContext): Outcome {
+  const tokens = requestTokens(request, context.countTokens);
+  const refused = (status: number, error: ErrorBody): Outcome => ({ ok: false, status, error, tokens });
+  const model = EMBEDDING_MODELS[request.model];
+  if (!model) {
+    return refused(404, { message: `The model \`${request.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' });
+  }
+  const problem = parameterProblem(request, model, context.countTokens);
+  if (problem) return refused(400, { message: problem.message, type: 'invalid_request_error', param: problem.param, code: null });
+  const text = request.inputs.join('\n');
+  const { refuse, rateLimit, serverError } = context.markers;
+  if (text.includes(refuse)) {
+    return refused(400, { message: 'This input was refused by the test server (it contains the refuse marker).', type: 'invalid_request_error', param: null, code: null });
+  }
+  if (text.includes(rateLimit)) {
+    return refused(429, { message: `Rate limit reached for ${request.model} on tokens per min (TPM). Please try again later.`, type: 'tokens', param: null, code: 'rate_limit_exceeded' });
+  }
+  if (text.includes(serverError)) {
+    return refused(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null });
+  }
+  const dims = typeof request.dimensions === 'number' ? request.dimensions : model.dims;
+  return { ok: true, dims, format: request.encodingFormat === 'base64' ? 'base64' : 'float', tokens };
+}
+
+// The checks the embeddings endpoint makes on its parameters; null when the request is fine.
+function parameterProblem(
+  request: EmbeddingRequest,
+  model: { dims: number; shortenable: boolean },
+  countTokens: (text: string) => number,
+): { message: string; param: string } | null {
+  const { dimensions, encodingFormat, inputs } = request;
+  if (encodingFormat !== undefined && encodingFormat !== 'float' && encodingFormat !== 'base64') {
+    return { message: `Invalid value for 'encoding_format': ${JSON.stringify(encodingFormat)}. Supported values are: 'float' and 'base64'.`, param: 'encoding_format' };
+  }
+  if (dimensions !== undefined && !model.shortenable) {
+    return { message: 'This model does not support specifying dimensions.', param: 'dimensions' };
+  }
+  if (dimensions !== undefined && !(Number.isInteger(dimensions) && (dimensions as number) >= 1 && (dimensions as number) <= model.dims)) {
+    return { message: `Invalid value for 'dimensions' = ${JSON.stringify(dimensions)}. Must be an integer from 1 to ${model.dims}.`, param: 'dimensions' };
+  }
+  if (inputs.some((text) => text === '')) {
+    return { message: "'$.input' is invalid: an input must not be empty.", param: 'input' };
+  }
+  const longest = Math.max(...inputs.map(countTokens));
+  if (longest > MAX_INPUT_TOKENS) {
+    return { message: `This model's maximum context length is ${MAX_INPUT_TOKENS} tokens, however you requested ${longest} tokens. Please reduce your prompt.`, param: 'input' };
+  }
+  return null;
+}
+
+/** The line a request that ran leaves in the output file (200) or the error file (any other status). */
+export function resultLine(request: EmbeddingRequest, outcome: Outcome, nextId: (prefix: string) => string): string {
+  const body: PyValue = outcome.ok
+    ? {
+        object: 'list',
+        data: request.inputs.map((text, index) => ({ object: 'embedding', index, embedding: printedEmbedding(text, outcome) })),
+        model: request.model,
+        usage: { prompt_tokens: outcome.tokens, total_tokens: outcome.tokens },
+      }
+    : { error: { ...outcome.error } };
+  const response = { status_code: outcome.ok ? 200 : outcome.status, request_id: nextId(''), body };
+  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response, error: null });
+}
+
+const NOT_RUN_MESSAGES = {
+  batch_expired: 'This request could not be executed before the completion window expired.',
+  batch_cancelled: 'This request could not be executed because the batch was cancelled.',
+};
+
+/** The error-file line of a request that never ran because its batch expired or was cancelled. */
+export function notRunLine(request: EmbeddingRequest, code: keyof typeof NOT_RUN_MESSAGES, nextId: (prefix: string) => string): string {
+  const error = { code, message: NOT_RUN_MESSAGES[code] };
+  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response: null, error });
+}
+
+function printedEmbedding(text: string, outcome: { dims: number; format: 'float' | 'base64' }): PyValue {
+  const vector = expectedEmbedding(text, outcome.dims);
+  if (outcome.format === 'base64') return float32Base64(vector);
+  return new RawJson(`[${Array.from(vector, formatFloat32).join(', ')}]`);
+}

@@ -1,0 +1,84 @@
+// What a test can see and steer: the stored files and batches, the request log, the keys sent,
+// and controls that move batches or inject failures without going through the API.
+import type { Api, LoggedRequest } from './api.js';
+import type { BatchObject, BatchRecord } from './batch.js';
+import type { BatchStore } from './batches.js';
+import type { FileStore, StoredFile } from './files.js';
+import type { FlakyGate, FlakyRequest } from './flaky.js';
+import type { BatchError } from './requests.js';
+
+export type { LoggedRequest };
+
+export interface OpenAIServerState {
+  /** Live files (uploads, outputs, error files) in creation order; `.content` holds the bytes. */
+  readonly files: ReadonlyMap<string, StoredFile>;
+  readonly deletedFileIds: ReadonlySet<string>;
+  /** Every batch in creation order; `.json` is what the API serves, `.plan` what it will do. */
+  readonly batches: ReadonlyMap<string, BatchRecord>;
+  /** Every request received, in order, with the status it got. */
+  readonly requests: readonly LoggedRequest[];
+  /** Bearer tokens the clients sent. */
+  readonly apiKeys: ReadonlySet<string>;
+  /** Whether GET /v1/batches/:id steps the batch. Off: batches move only by the controls below. */
+  autoAdvance: boolean;
+  /** Steps one batch (as `steps` GETs would) and returns it as served. */
+  advance(batchId: string, steps?: number): BatchObject;
+  /** Runs every unfinished batch to its end. */
+  advanceAll(): void;
+  /** Fails an unfinished batch now, with this error (default code "server_error"). */
+  failBatch(batchId: string, error?: Partial<BatchError>): BatchObject;
+  /** Expires an unfinished batch now, with partial output if it was running. */
+  expireBatch(batchId: string): BatchObject;
+  /** Answers the next `count` requests that `match` picks with HTTP 500. */
+  failNextRequests(count: number, match?: (request: FlakyRequest) => boolean): void;
+  /** A stored file's content as text (throws on unknown ids). */
+  fileText(fileId: string): string;
+}
+
+export function controls(parts: {
+  files: FileStore;
+  batches: BatchStore;
+  api: Api;
+  flaky: FlakyGate;
+  getAutoAdvance: () => boolean;
+  setAutoAdvance: (on: boolean) => void;
+}): OpenAIServerState {
+  const { files, batches, api, flaky } = parts;
+  return {
+    files: files.files,
+    deletedFileIds: files.deletedIds,
+    batches: batches.batches,
+    requests: api.log,
+    apiKeys: api.apiKeys,
+    get autoAdvance() {
+      return parts.getAutoAdvance();
+    },
+    set autoAdvance(on: boolean) {
+      parts.setAutoAdvance(on);
+    },
+    advance(batchId, steps = 1) {
+      const batch = batches.get(batchId);
+      for (let i = 0; i < steps; i++) batch.step();
+      return batch.json;
+    },
+    advanceAll() {
+      for (const batch of batches.batches.values()) batch.runToEnd();
+    },
+    failBatch(batchId, error = {}) {
+      const batch = batches.get(batchId);
+      batch.fail([{ code: 'server_error', message: 'The batch failed (failed by the test).', param: null, line: null, ...error }]);
+      return batch.json;
+    },
+    expireBatch(batchId) {
+      const batch = batches.get(batchId);
+      batch.expire();
+      return batch.json;
+    },
+    failNextRequests(count, match) {
+      flaky.failNext(count, match);
+    },
+    fileText(fileId) {
+      return files.get(fileId).text();
+    },
+  };
+}

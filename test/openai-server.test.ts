@@ -1,0 +1,377 @@
+// The fake OpenAI Files + Batches server, driven through the official SDK the way vecfill drives
+// the real one. Each test is one scenario the issue-4 tests rely on.
+import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import OpenAI, { toFile } from 'openai';
+import type { Batch } from 'openai/resources/batches';
+import { expectedEmbedding, formatFloat32, startOpenAIServer, type OpenAIServerOptions } from './helpers/openai-server.js';
+
+const SMALL = 'text-embedding-3-small';
+
+async function setup(t: TestContext, options: OpenAIServerOptions = {}, maxRetries = 0) {
+  const server = await startOpenAIServer(options);
+  t.after(() => server.close());
+  const client = new OpenAI({ apiKey: 'test', baseURL: server.baseURL, maxRetries });
+  return { server, client };
+}
+
+function requestLine(customId: string, input: string | string[], body: Record<string, unknown> = {}): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/embeddings', body: { model: SMALL, input, ...body } });
+}
+
+/** Lines "row-1" … "row-n" with distinct texts. */
+function rows(n: number, body: Record<string, unknown> = {}): { lines: string[]; texts: Map<string, string> } {
+  const texts = new Map(Array.from({ length: n }, (_, i) => [`row-${i + 1}`, `text number ${i + 1}`] as const));
+  return { lines: [...texts].map(([id, text]) => requestLine(id, text, body)), texts };
+}
+
+async function submit(client: OpenAI, lines: string[], metadata?: Record<string, string>): Promise<Batch> {
+  const file = await client.files.create({ purpose: 'batch', file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'requests.jsonl') });
+  return client.batches.create({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h', metadata });
+}
+
+const FINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+/** Retrieves until the batch is final; returns it and the distinct statuses seen on the way. */
+async function pollToEnd(client: OpenAI, created: Batch): Promise<{ batch: Batch; seen: string[] }> {
+  const seen = [created.status];
+  for (let i = 0; i < 50; i++) {
+    const batch = await client.batches.retrieve(created.id);
+    if (seen.at(-1) !== batch.status) seen.push(batch.status);
+    if (FINAL.has(batch.status)) return { batch, seen };
+  }
+  throw new Error(`batch ${created.id} never finished`);
+}
+
+interface ResultLine {
+  id: string;
+  custom_id: string;
+  response: { status_code: number; request_id: string; body: any } | null;
+  error: { code: string; message: string } | null;
+}
+
+async function download(client: OpenAI, fileId: string | null | undefined): Promise<ResultLine[]> {
+  assert.ok(fileId, 'expected a file id');
+  const text = await (await client.files.content(fileId)).text();
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ResultLine);
+}
+
+function float32FromBase64(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  return Float32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+}
+
+test('a batch goes validating → in_progress → finalizing → completed and returns every vector exactly', async (t) => {
+  const { server, client } = await setup(t);
+  const { lines, texts } = rows(20);
+  const dir = await mkdtemp(join(tmpdir(), 'vecfill-openai-server-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'requests.jsonl'), lines.join('\n') + '\n');
+
+  const file = await client.files.create({ purpose: 'batch', file: createReadStream(join(dir, 'requests.jsonl')) });
+  assert.equal(file.filename, 'requests.jsonl');
+  assert.equal(server.state.fileText(file.id), lines.join('\n') + '\n');
+  const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h' });
+  const { batch, seen } = await pollToEnd(client, created);
+
+  assert.deepEqual(seen, ['validating', 'in_progress', 'finalizing', 'completed']);
+  assert.deepEqual(batch.request_counts, { total: 20, completed: 20, failed: 0 });
+  assert.equal(batch.error_file_id, null);
+  const response = await client.files.content(batch.output_file_id!);
+  assert.equal(response.headers.get('content-type'), 'application/octet-stream');
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body!) chunks.push(Buffer.from(chunk));
+  const text = Buffer.concat(chunks).toString('utf8');
+  const output = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ResultLine);
+
+  assert.deepEqual(output.map((l) => l.custom_id).sort(), [...texts.keys()].sort());
+  assert.notDeepEqual(output.map((l) => l.custom_id), [...texts.keys()], 'output order must not be input order');
+  for (const line of output) {
+    const { body } = line.response!;
+    assert.equal(line.response!.status_code, 200);
+    assert.deepEqual(Float32Array.from(body.data[0].embedding), expectedEmbedding(texts.get(line.custom_id)!, 1536));
+    assert.deepEqual(body.usage, { prompt_tokens: 3, total_tokens: 3 });
+  }
+  // Written as Python writes JSON, with each value in its shortest float32 form.
+  const first = output[0];
+  const firstValue = formatFloat32(expectedEmbedding(texts.get(first.custom_id)!, 1536)[0]);
+  assert.ok(text.startsWith(`{"id": "${first.id}", "custom_id": "${first.custom_id}", "response": {"status_code": 200`));
+  assert.ok(text.includes(`"embedding": [${firstValue}, `));
+  assert.deepEqual([...server.state.apiKeys], ['test']);
+});
+
+test('base64 output is the little-endian float32 bytes, at the requested dimensions', async (t) => {
+  const { client } = await setup(t);
+  const { lines, texts } = rows(4, { encoding_format: 'base64', dimensions: 256 });
+  const { batch } = await pollToEnd(client, await submit(client, lines));
+
+  const output = await download(client, batch.output_file_id);
+  assert.equal(output.length, 4);
+  for (const line of output) {
+    const embedding = line.response!.body.data[0].embedding;
+    assert.equal(typeof embedding, 'string');
+    assert.deepEqual(float32FromBase64(embedding), expectedEmbedding(texts.get(line.custom_id)!, 256));
+  }
+});
+
+test('each model answers with its default dimension unless told otherwise', async (t) => {
+  const { client } = await setup(t);
+  const large = await submit(client, [JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-3-large', input: 'hello' } })]);
+  const ada = await submit(client, [
+    JSON.stringify({ custom_id: 'b', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-ada-002', input: 'hello' } }),
+    JSON.stringify({ custom_id: 'c', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-ada-002', input: 'hello', dimensions: 512 } }),
+  ]);
+
+  const [largeOut] = await download(client, (await pollToEnd(client, large)).batch.output_file_id);
+  assert.equal(largeOut.response!.body.data[0].embedding.length, 3072);
+  const adaBatch = (await pollToEnd(client, ada)).batch;
+  const [adaOut] = await download(client, adaBatch.output_file_id);
+  assert.equal(adaOut.response!.body.data[0].embedding.length, 1536);
+  const [adaError] = await download(client, adaBatch.error_file_id);
+  assert.equal(adaError.custom_id, 'c');
+  assert.equal(adaError.response!.status_code, 400);
+});
+
+test('refused, rate-limited and server-error requests go to the error file with their HTTP status', async (t) => {
+  const { client } = await setup(t);
+  const lines = [
+    requestLine('ok-1', 'fine text'),
+    requestLine('refused', 'please REFUSE me'),
+    requestLine('limited', 'RATELIMIT here'),
+    requestLine('broken', 'SERVERERR here'),
+    requestLine('ok-2', 'more fine text'),
+  ];
+  const { batch } = await pollToEnd(client, await submit(client, lines));
+
+  assert.equal(batch.status, 'completed');
+  assert.deepEqual(batch.request_counts, { total: 5, completed: 2, failed: 3 });
+  assert.deepEqual((await download(client, batch.output_file_id)).map((l) => l.custom_id).sort(), ['ok-1', 'ok-2']);
+  const errors = new Map((await download(client, batch.error_file_id)).map((l) => [l.custom_id, l]));
+  assert.deepEqual([...errors.keys()].sort(), ['broken', 'limited', 'refused']);
+  assert.equal(errors.get('refused')!.response!.status_code, 400);
+  assert.equal(errors.get('refused')!.response!.body.error.type, 'invalid_request_error');
+  assert.equal(errors.get('limited')!.response!.status_code, 429);
+  assert.equal(errors.get('broken')!.response!.status_code, 500);
+  assert.ok([...errors.values()].every((l) => l.error === null && l.id.startsWith('batch_req_')));
+});
+
+test('a completed batch whose every request failed has an error file and no output file', async (t) => {
+  const { client } = await setup(t);
+  const { batch } = await pollToEnd(client, await submit(client, [requestLine('a', 'REFUSE'), requestLine('b', 'REFUSE too')]));
+
+  assert.equal(batch.status, 'completed');
+  assert.equal(batch.output_file_id, null);
+  assert.equal((await download(client, batch.error_file_id)).length, 2);
+});
+
+test('bad lines fail the batch at validation, naming each line', async (t) => {
+  const { client } = await setup(t);
+  const lines = [
+    requestLine('good', 'fine'),
+    '{not json',
+    JSON.stringify({ method: 'POST', url: '/v1/embeddings', body: { model: SMALL, input: 'x' } }),
+    JSON.stringify({ custom_id: 'chat', method: 'POST', url: '/v1/chat/completions', body: { model: SMALL, input: 'x' } }),
+    requestLine('good', 'duplicate id'),
+  ];
+  const { batch, seen } = await pollToEnd(client, await submit(client, lines));
+
+  assert.deepEqual(seen, ['validating', 'failed']);
+  assert.ok(batch.failed_at);
+  assert.equal(batch.output_file_id, null);
+  assert.equal(batch.error_file_id, null);
+  assert.deepEqual(
+    batch.errors!.data!.map((e) => [e.line, e.code]),
+    [[2, 'invalid_json_line'], [3, 'missing_required_parameter'], [4, 'invalid_url'], [5, 'duplicate_custom_id']],
+  );
+});
+
+test('an empty input file fails validation', async (t) => {
+  const { client } = await setup(t);
+  const file = await client.files.create({ purpose: 'batch', file: await toFile(Buffer.alloc(0), 'empty.jsonl') });
+  const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h' });
+  const { batch } = await pollToEnd(client, created);
+
+  assert.equal(batch.status, 'failed');
+  assert.equal(batch.errors!.data![0].code, 'empty_file');
+});
+
+test('an expiring batch keeps its partial output and reports the rest as batch_expired', async (t) => {
+  const { client } = await setup(t, { expireBatches: [0] });
+  const { lines, texts } = rows(10);
+  const { batch, seen } = await pollToEnd(client, await submit(client, lines));
+  const second = await pollToEnd(client, await submit(client, rows(2).lines));
+
+  assert.deepEqual(seen, ['validating', 'in_progress', 'expired']);
+  assert.ok(batch.expired_at);
+  assert.equal(second.batch.status, 'completed', 'only the first batch expires');
+  const output = await download(client, batch.output_file_id);
+  const errors = await download(client, batch.error_file_id);
+  assert.equal(output.length, 5);
+  for (const line of output) {
+    assert.deepEqual(Float32Array.from(line.response!.body.data[0].embedding), expectedEmbedding(texts.get(line.custom_id)!, 1536));
+  }
+  assert.equal(errors.length, 5);
+  for (const line of errors) {
+    assert.equal(line.response, null);
+    assert.equal(line.error!.code, 'batch_expired');
+  }
+  assert.deepEqual([...output, ...errors].map((l) => l.custom_id).sort(), [...texts.keys()].sort());
+  assert.deepEqual(batch.request_counts, { total: 10, completed: 5, failed: 0 });
+});
+
+test('cancel moves a running batch through cancelling to cancelled, with partial output', async (t) => {
+  const { client } = await setup(t);
+  const { lines, texts } = rows(8);
+  const created = await submit(client, lines);
+  assert.equal((await client.batches.retrieve(created.id)).status, 'in_progress');
+
+  const cancelling = await client.batches.cancel(created.id);
+  assert.equal(cancelling.status, 'cancelling');
+  assert.ok(cancelling.cancelling_at);
+  const { batch } = await pollToEnd(client, cancelling);
+
+  assert.equal(batch.status, 'cancelled');
+  assert.ok(batch.cancelled_at);
+  const output = await download(client, batch.output_file_id);
+  const errors = await download(client, batch.error_file_id);
+  assert.equal(output.length, 4);
+  assert.ok(errors.every((l) => l.response === null && l.error!.code === 'batch_cancelled'));
+  assert.deepEqual([...output, ...errors].map((l) => l.custom_id).sort(), [...texts.keys()].sort());
+  await assert.rejects(client.batches.cancel(created.id), OpenAI.BadRequestError);
+});
+
+test('a batch over the enqueued token limit fails with token_limit_exceeded; later ones fit again', async (t) => {
+  const { server, client } = await setup(t, { enqueuedTokenLimit: 10 });
+  const threeWords = (id: string) => requestLine(id, 'one two three');
+  const first = await submit(client, [threeWords('a1'), threeWords('a2')]); // 6 tokens enqueued
+  const second = await submit(client, [threeWords('b1'), threeWords('b2')]); // 6 more: 12 > 10
+
+  const { batch: failed } = await pollToEnd(client, second);
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.errors!.data![0].code, 'token_limit_exceeded');
+  assert.match(failed.errors!.data![0].message!, /^Enqueued token limit reached for text-embedding-3-small /);
+
+  server.state.advanceAll(); // the first batch completes and frees its tokens
+  assert.equal(server.state.batches.get(first.id)!.status, 'completed');
+  const third = await pollToEnd(client, await submit(client, [threeWords('c1'), threeWords('c2')]));
+  assert.equal(third.batch.status, 'completed');
+});
+
+test('injected HTTP 500s are retried by the SDK and the round trip still succeeds', async (t) => {
+  const { server, client } = await setup(t, { flaky: { every: 2 } }, 2);
+  const { lines, texts } = rows(3);
+  const { batch } = await pollToEnd(client, await submit(client, lines));
+  const output = await download(client, batch.output_file_id);
+
+  assert.equal(output.length, texts.size);
+  const log = server.state.requests;
+  const failures = log.filter((r) => r.status === 500);
+  assert.ok(failures.length >= 4, `expected several injected 500s, saw ${failures.length}`);
+  for (const failure of failures) {
+    const retry = log[failure.index]; // the request right after it
+    assert.deepEqual([retry.method, retry.path, retry.status], [failure.method, failure.path, 200]);
+  }
+});
+
+test('without retries an injected 500 reaches the caller', async (t) => {
+  const { server, client } = await setup(t, { flaky: (r) => r.method === 'GET' && r.path === '/v1/files' });
+  await assert.rejects(client.files.list(), OpenAI.InternalServerError);
+
+  server.state.failNextRequests(1, (r) => r.path === '/v1/batches');
+  await assert.rejects(client.batches.list(), OpenAI.InternalServerError);
+  assert.equal((await client.batches.list()).data.length, 0);
+});
+
+test('batches.list pages newest first with cursors and keeps metadata', async (t) => {
+  const { server, client } = await setup(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await submit(client, rows(1).lines, { run: 'r1', n: String(i) })).id);
+  const newestFirst = ids.slice().reverse();
+
+  const page = await client.batches.list({ limit: 2 });
+  assert.deepEqual(page.data.map((b) => b.id), newestFirst.slice(0, 2));
+  assert.equal(page.has_more, true);
+  const next = await page.getNextPage();
+  assert.deepEqual(next.data.map((b) => b.id), newestFirst.slice(2, 4));
+  assert.ok(server.state.requests.some((r) => r.query === `?limit=2&after=${newestFirst[1]}`));
+
+  const all: Batch[] = [];
+  for await (const b of client.batches.list({ limit: 2 })) all.push(b);
+  assert.deepEqual(all.map((b) => b.id), newestFirst);
+  assert.deepEqual(all.map((b) => b.metadata), newestFirst.map((_, i) => ({ run: 'r1', n: String(4 - i) })));
+});
+
+test('files.delete removes a file for good', async (t) => {
+  const { server, client } = await setup(t);
+  const file = await client.files.create({ purpose: 'batch', file: await toFile(Buffer.from(rows(1).lines[0] + '\n'), 'one.jsonl') });
+
+  assert.deepEqual(await client.files.delete(file.id), { id: file.id, object: 'file', deleted: true });
+  await assert.rejects(client.files.retrieve(file.id), OpenAI.NotFoundError);
+  await assert.rejects(client.files.delete(file.id), OpenAI.NotFoundError);
+  assert.deepEqual((await client.files.list()).data, []);
+  assert.ok(server.state.deletedFileIds.has(file.id));
+});
+
+test('uploads must be .jsonl files with purpose batch', async (t) => {
+  const { client } = await setup(t);
+  const line = Buffer.from(rows(1).lines[0] + '\n');
+  await assert.rejects(client.files.create({ purpose: 'fine-tune', file: await toFile(line, 'a.jsonl') }), OpenAI.BadRequestError);
+  await assert.rejects(client.files.create({ purpose: 'batch', file: await toFile(line, 'a.json') }), OpenAI.BadRequestError);
+});
+
+test('requests need a bearer key; the key is recorded but never logged', async (t) => {
+  const { server } = await setup(t, { apiKey: 'sk-right' });
+  const bare = await fetch(`${server.baseURL}/batches`);
+  assert.equal(bare.status, 401);
+
+  const wrong = new OpenAI({ apiKey: 'sk-wrong', baseURL: server.baseURL, maxRetries: 0 });
+  await assert.rejects(wrong.batches.list(), OpenAI.AuthenticationError);
+  const right = new OpenAI({ apiKey: 'sk-right', baseURL: server.baseURL, maxRetries: 0 });
+  await right.batches.list();
+
+  assert.deepEqual([...server.state.apiKeys].sort(), ['sk-right', 'sk-wrong']);
+  assert.ok(!JSON.stringify(server.state.requests).includes('sk-'));
+});
+
+test('with autoAdvance off batches move only by state controls, steps per state as configured', async (t) => {
+  const { server, client } = await setup(t, { autoAdvance: false, steps: { in_progress: 3 } });
+  const created = await submit(client, rows(2).lines);
+  assert.equal((await client.batches.retrieve(created.id)).status, 'validating');
+
+  assert.equal(server.state.advance(created.id).status, 'in_progress');
+  assert.equal(server.state.advance(created.id, 2).status, 'in_progress');
+  assert.equal(server.state.advance(created.id).status, 'finalizing');
+  server.state.advanceAll();
+  assert.equal((await client.batches.retrieve(created.id)).status, 'completed');
+});
+
+test('state.failBatch fails a running batch with the given error', async (t) => {
+  const { server, client } = await setup(t);
+  const created = await submit(client, rows(2).lines);
+  server.state.failBatch(created.id, { code: 'internal_error', message: 'boom' });
+
+  const batch = await client.batches.retrieve(created.id);
+  assert.equal(batch.status, 'failed');
+  assert.deepEqual(batch.errors!.data, [{ code: 'internal_error', message: 'boom', param: null, line: null }]);
+});
+
+test('formatFloat32 prints the shortest decimal that reads back as the same float32, Python style', () => {
+  assert.equal(formatFloat32(Math.fround(-5.3660897e-5)), '-5.3660897e-05');
+  assert.equal(formatFloat32(Math.fround(0.1)), '0.1');
+  assert.equal(formatFloat32(Math.fround(0.00012)), '0.00012');
+  assert.equal(formatFloat32(1), '1.0');
+  assert.equal(formatFloat32(2 ** -20), '9.536743e-07');
+  // Against the plain definition: fewest digits (1..9) that round-trip through Math.fround.
+  const plain = (f: number) => {
+    for (let digits = 1; ; digits++) if (Math.fround(Number(f.toPrecision(digits))) === f) return Number(f.toPrecision(digits));
+  };
+  for (const f of expectedEmbedding('reference', 4096)) {
+    const printed = formatFloat32(f);
+    assert.equal(Math.fround(Number(printed)), f);
+    assert.equal(Number(printed), plain(f));
+  }
+});
