@@ -1,69 +1,198 @@
-// apply: the database side of an ingest, in one transaction. A temp table receives the binary COPY,
-// then ANALYZE (so the planner joins 20k or 2M rows sensibly), duplicates are settled, one UPDATE … FROM
-// touches the target, and unknown ids are read back for the rejects file. Any error before COMMIT, or a
-// dropped connection, leaves the target as it was.
+// apply: the database side of an ingest, in one transaction. Rows arrive in segments (~16 MiB of COPY
+// data each); each segment is COPYed into its own temp table, ANALYZEd, freed of duplicate ids, and
+// applied with one UPDATE … FROM. The statements of a segment are queued on the connection without
+// waiting, so PostgreSQL runs segment k's UPDATE while JavaScript parses segment k+1: parsing hides
+// behind the database's own work instead of adding to it. Any error before COMMIT, or a dropped
+// connection, leaves the target as it was.
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { DuplicateFilter } from '../ingest/duplicates.js';
+import { EMPTY_COPY } from '../ingest/copy-binary.js';
 import { LineSplitter } from '../ingest/lines.js';
-import { sqlFile } from './sql-files.js';
+import { sqlTemplate } from './sql-files.js';
 import type { Target } from './target.js';
-
-const TEMP = 'pg_temp.vecfill_in';
 
 export interface UnknownId {
   ord: number;
   id: string;
 }
 
-/** BEGIN, the temp table, and the COPY stream to write rows into. */
-export async function beginCopy(client: pg.ClientBase, target: Target): Promise<Writable> {
-  // temp_buffers only takes effect before the session's first temp table: set it first. The temp table
-  // then lives in memory instead of spilling through the 8 MB default.
-  await client.query(`SET temp_buffers = '256MB'`);
-  await client.query('BEGIN');
-  await client.query(`CREATE TEMP TABLE vecfill_in (id ${target.idColumn.codec.sqlType}, ord int8, v vector) ON COMMIT DROP`);
-  return client.query(copyFrom(`COPY ${TEMP} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: 4 * 1024 * 1024 }));
+export interface ApplyOptions {
+  dryRun: boolean;
+  duplicates: DuplicateFilter;
+  onUnknown: (u: UnknownId) => void;
+  /** How much COPY data the next segment may buffer while the database applies the previous one. */
+  bufferBytes: number;
 }
 
-/** Settles duplicate ids (the later line wins) and returns how many rows were dropped for it. */
-export async function dedup(client: pg.ClientBase, target: Target, duplicates: DuplicateFilter): Promise<number> {
-  if (!duplicates.any) return 0;
-  const suspects = duplicates.suspects;
-  const filter = suspects ? `WHERE id = ANY($1::text[]::${target.idColumn.codec.sqlType}[])` : '';
-  const text = sqlFile('dedup.sql').replace('{filter}', filter);
-  const res = await client.query(text, suspects ? [[...suspects]] : []);
-  return res.rowCount ?? 0;
+export interface ApplyResult {
+  rowsUpdated: number;
+  unknownIds: number;
+  duplicates: number;
 }
 
-/** The one statement that touches the target. Returns the rows updated (dry run: that would be). */
-export async function update(client: pg.ClientBase, target: Target, dryRun: boolean): Promise<number> {
-  const { sql, idColumn, column } = target;
-  const cast = column.kind === 'halfvec' ? '::halfvec' : '';
-  const text = dryRun
-    ? `SELECT count(*)::int8 AS n FROM ${sql} AS d JOIN ${TEMP} AS t ON d.${idColumn.sql} = t.id`
-    : `UPDATE ${sql} AS d SET ${column.sql} = t.v${cast} FROM ${TEMP} AS t WHERE d.${idColumn.sql} = t.id`;
-  const res = await client.query(text);
-  return dryRun ? Number(res.rows[0].n) : res.rowCount ?? 0;
-}
+export class Applier {
+  private segments: string[] = [];
+  private copy: Writable | null = null;
+  /** The statements run one after another on the connection; tail is the last one queued. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly work: Promise<unknown>[] = [];
+  /** The first error of any queued statement: the cause, where later ones only say "aborted". */
+  failure: Error | undefined;
+  /** Rejects with that first error: writers waiting on a COPY that will never start wake on it. */
+  readonly failed: Promise<never>;
+  private rejectFailed!: (err: Error) => void;
+  private readonly result: ApplyResult = { rowsUpdated: 0, unknownIds: 0, duplicates: 0 };
 
-/** Streams the staged ids that match no row of the target, in input order, to onUnknown. */
-export async function unknownIds(client: pg.ClientBase, target: Target, onUnknown: (u: UnknownId) => void): Promise<number> {
-  // Hex keeps the COPY text free of escapes whatever the id holds.
-  const query = `COPY (SELECT t.ord, encode(convert_to(t.id::text, 'UTF8'), 'hex') FROM ${TEMP} AS t
-    WHERE NOT EXISTS (SELECT 1 FROM ${target.sql} AS d WHERE d.${target.idColumn.sql} = t.id) ORDER BY t.ord) TO STDOUT`;
-  let count = 0;
-  const splitter = new LineSplitter({
-    line(b, start, end) {
-      const tab = b.indexOf(9, start);
-      count++;
-      onUnknown({ ord: Number(b.toString('latin1', start, tab)), id: Buffer.from(b.toString('latin1', tab + 1, end), 'hex').toString('utf8') });
-    },
-    overlong() {},
-  });
-  const stream = client.query(copyTo(query));
-  for await (const chunk of stream as AsyncIterable<Buffer>) splitter.push(chunk);
-  splitter.end();
-  return count;
+  constructor(private readonly client: pg.ClientBase, private readonly target: Target, private readonly opts: ApplyOptions) {
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    this.failed.catch(() => {});
+  }
+
+  async begin(): Promise<void> {
+    // temp_buffers only takes effect before the session's first temp table: set it first, so the
+    // segments live in memory instead of spilling through the 8 MB default.
+    await this.client.query(`SET temp_buffers = '256MB'`);
+    await this.client.query('BEGIN');
+    this.stream(); // the first COPY opens before any input is read: a slow input holds no surprise
+  }
+
+  /** The current segment's COPY stream. It is created at once, so rows can be written into its buffer
+   *  while the previous segment's statements run, and started on the connection when their turn comes. */
+  stream(): Writable {
+    if (!this.copy) {
+      const name = `pg_temp.vecfill_in_${this.segments.length + 1}`;
+      this.segments.push(name);
+      this.queue(`CREATE TEMP TABLE ${name.slice('pg_temp.'.length)} (id ${this.target.idColumn.codec.sqlType}, ord int8, v vector) ON COMMIT DROP`);
+      const copy = copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
+      copy.on('error', (err) => this.fail(err));
+      this.run(() => {
+        this.client.query(copy);
+        return finished(copy);
+      });
+      this.copy = copy;
+    }
+    return this.copy;
+  }
+
+  /** Ends the current segment's COPY and queues its statements; returns at once. */
+  endSegment(rows: number): void {
+    const copy = this.copy;
+    if (!copy) return;
+    this.copy = null;
+    if (rows === 0) {
+      copy.end(EMPTY_COPY); // an input without one valid line: a COPY of no rows, and nothing to apply
+      return;
+    }
+    copy.end();
+    const name = this.segments[this.segments.length - 1];
+    this.queue(`ANALYZE ${name}`);
+    const dedup = this.dedup(name);
+    const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount ?? 0));
+    this.track(Promise.all([dedup, update]).then(async ([dropped, updated]) => {
+      this.result.duplicates += dropped;
+      this.result.rowsUpdated += updated;
+      if (updated < rows - dropped) this.result.unknownIds += await this.run(() => this.unknownIds(name));
+    }));
+  }
+
+  /** Waits for every queued statement, settles duplicates across segments, and returns the counts. */
+  async finish(): Promise<ApplyResult> {
+    // Statements may queue more statements (unknown ids after an UPDATE): wait until none are added.
+    for (let seen = -1; seen !== this.work.length;) {
+      seen = this.work.length;
+      await Promise.allSettled(this.work);
+    }
+    if (this.failure) throw this.failure;
+    if (this.opts.duplicates.any && this.segments.length > 1) {
+      const { duplicates, rowsTwice } = await this.crossSegmentDuplicates();
+      this.result.duplicates += duplicates;
+      this.result.rowsUpdated -= rowsTwice;
+    }
+    return this.result;
+  }
+
+  /** Stops the current COPY (a CopyFail: the transaction is then aborted, nothing applied). */
+  abort(reason: Error): void {
+    this.fail(reason);
+    this.copy?.destroy(reason);
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.rejectFailed(err);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    p.catch((err: Error) => this.fail(err));
+    this.work.push(p);
+    return p;
+  }
+
+  /** Queues fn behind every statement queued so far; once anything failed, nothing more runs. */
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.tail.then(() => {
+      if (this.failure) throw this.failure;
+      return fn();
+    });
+    this.tail = p.catch(() => {});
+    return this.track(p);
+  }
+
+  private queue(text: string, params?: unknown[]): Promise<pg.QueryResult> {
+    return this.run(() => this.client.query(text, params));
+  }
+
+  private suspectFilter(): { filter: string; params: unknown[] } {
+    const suspects = this.opts.duplicates.suspects;
+    if (!suspects) return { filter: '', params: [] };
+    return { filter: `WHERE id = ANY($1::text[]::${this.target.idColumn.codec.sqlType}[])`, params: [[...suspects]] };
+  }
+
+  /** Drops the earlier rows of ids repeated inside the segment (the later line wins). */
+  private async dedup(name: string): Promise<number> {
+    if (!this.opts.duplicates.any) return 0;
+    const { filter, params } = this.suspectFilter();
+    const res = await this.queue(sqlTemplate('dedup.sql', { segment: name, filter }), params);
+    return res.rowCount ?? 0;
+  }
+
+  /** The one statement that touches the target (a dry run counts the rows it would update). */
+  private updateSql(name: string): string {
+    const { sql, idColumn, column } = this.target;
+    if (this.opts.dryRun) return `SELECT count(*)::int8 AS n FROM ${sql} AS d JOIN ${name} AS t ON d.${idColumn.sql} = t.id`;
+    const cast = column.kind === 'halfvec' ? '::halfvec' : '';
+    return `UPDATE ${sql} AS d SET ${column.sql} = t.v${cast} FROM ${name} AS t WHERE d.${idColumn.sql} = t.id`;
+  }
+
+  /** Streams the segment's ids that match no row of the target, in input order, to onUnknown. */
+  private async unknownIds(name: string): Promise<number> {
+    // Hex keeps the COPY text free of escapes whatever the id holds.
+    const query = `COPY (SELECT t.ord, encode(convert_to(t.id::text, 'UTF8'), 'hex') FROM ${name} AS t
+      WHERE NOT EXISTS (SELECT 1 FROM ${this.target.sql} AS d WHERE d.${this.target.idColumn.sql} = t.id) ORDER BY t.ord) TO STDOUT`;
+    let count = 0;
+    const splitter = new LineSplitter({
+      line: (b, start, end) => {
+        const tab = b.indexOf(9, start);
+        count++;
+        this.opts.onUnknown({ ord: Number(b.toString('latin1', start, tab)), id: Buffer.from(b.toString('latin1', tab + 1, end), 'hex').toString('utf8') });
+      },
+      overlong() {},
+    });
+    const stream = this.client.query(copyTo(query));
+    for await (const chunk of stream as AsyncIterable<Buffer>) splitter.push(chunk);
+    splitter.end();
+    return count;
+  }
+
+  private async crossSegmentDuplicates(): Promise<{ duplicates: number; rowsTwice: number }> {
+    const { filter, params } = this.suspectFilter();
+    const union = this.segments.map((s) => `SELECT id FROM ${s} ${filter}`).join(' UNION ALL ');
+    const text = sqlTemplate('cross-segment-duplicates.sql', { segments: union, target: this.target.sql, id: this.target.idColumn.sql });
+    const { rows: [r] } = await this.client.query(text, params);
+    return { duplicates: Number(r.duplicates), rowsTwice: Number(r.rows_twice) };
+  }
 }

@@ -11,3 +11,12 @@ export function sqlFile(name: string): string {
   }
   return text;
 }
+
+/**
+ * A statement from sql/ with its {placeholders} filled in one pass (a value is never scanned again, so
+ * a quoted name that happens to hold "{id}" stays as it is). Values are SQL text built from quoted
+ * identifiers and fixed names only; data always goes in as $n parameters.
+ */
+export function sqlTemplate(name: string, values: Record<string, string>): string {
+  return sqlFile(name).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import type { Target } from '../db/target.js';
 import { CopyRowBatcher } from './copy-binary.js';
 import { LineDecoder } from './decode.js';
-import { DuplicateFilter } from './duplicates.js';
+import type { DuplicateFilter } from './duplicates.js';
 import { LineSplitter } from './lines.js';
 import type { ProgressListener } from './progress.js';
 import { rawLine, type Rejects } from './rejects.js';
@@ -18,12 +18,24 @@ export interface StageResult {
   bytes: number;
   tokens: number;
   dims: number | null;
-  duplicates: DuplicateFilter;
 }
+
+/** Where staged rows go: COPY streams, one per segment (db/apply.ts). */
+export interface SegmentSink {
+  stream(): Writable;
+  endSegment(rows: number): void;
+  /** Rejects when the database side failed: a writer waiting for 'drain' must not wait forever. */
+  failed: Promise<never>;
+}
+
+/** COPY data per segment: large enough that per-statement costs vanish, small enough to overlap well. */
+export const SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export interface StageOptions {
   target: Target;
+  segmentBytes?: number;
   rejects: Rejects;
+  duplicates: DuplicateFilter;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -34,18 +46,25 @@ const MODEL_HINT: Record<number, string> = {
   1536: 'text-embedding-3-small or text-embedding-ada-002',
 };
 
-export async function stage(sources: InputSource[], out: Writable, opts: StageOptions): Promise<StageResult> {
+export async function stage(sources: InputSource[], out: SegmentSink, opts: StageOptions): Promise<StageResult> {
   const { target, rejects } = opts;
   const column = `${target.name}.${target.column.name}`;
   const decoder = new LineDecoder(target.column.kind === 'halfvec');
   const batcher = new CopyRowBatcher();
-  const duplicates = new DuplicateFilter();
+  const duplicates = opts.duplicates;
   const codec = target.idColumn.codec;
-  const result: StageResult = { lines: 0, staged: 0, bytes: 0, tokens: 0, dims: target.column.dims, duplicates };
+  const result: StageResult = { lines: 0, staged: 0, bytes: 0, tokens: 0, dims: target.column.dims };
   const totalBytes = sources.every((s) => s.size !== undefined) ? sources.reduce((n, s) => n + s.size!, 0) : undefined;
   const started = performance.now();
-  let pending: Buffer[] = [];
+  const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+  // Chunks to write, and segment ends (as row counts), in order.
+  let pending: (Buffer | number)[] = [];
   const multi = sources.length > 1;
+  const cut = () => {
+    const rows = batcher.segmentRows;
+    const rest = batcher.cut();
+    if (rest) pending.push(rest, rows);
+  };
 
   for (let f = 0; f < sources.length; f++) {
     const source = sources[f];
@@ -70,6 +89,7 @@ export async function stage(sources: InputSource[], out: Writable, opts: StageOp
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
         result.staged++;
+        if (batcher.segmentBytes >= segmentBytes) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
@@ -77,8 +97,10 @@ export async function stage(sources: InputSource[], out: Writable, opts: StageOp
       },
     });
     const input = source.open();
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const data of input as AsyncIterable<Buffer | string | Uint8Array>) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+      // A library caller's stream may carry strings or plain Uint8Arrays; files and stdin carry Buffers.
+      const chunk = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       splitter.push(chunk);
       result.bytes += chunk.length;
       await flush(out, pending);
@@ -88,41 +110,33 @@ export async function stage(sources: InputSource[], out: Writable, opts: StageOp
     }
     splitter.end();
   }
-  pending.push(batcher.finish());
+  cut();
+  pending.push(0); // closes a segment that never got a row
   await flush(out, pending);
-  out.end();
-  await finishedOrFailed(out);
   return result;
 }
 
 /** Writes the chunks, waiting while the stream's buffer is full: this is what keeps memory constant. */
-async function flush(out: Writable, chunks: Buffer[]): Promise<void> {
-  for (const chunk of chunks) {
-    if (out.destroyed) throw streamError(out);
-    if (!out.write(chunk)) await drainOrFail(out);
+async function flush(out: SegmentSink, items: (Buffer | number)[]): Promise<void> {
+  for (const item of items) {
+    if (typeof item === 'number') {
+      out.endSegment(item);
+      continue;
+    }
+    const stream = out.stream();
+    if (stream.destroyed) throw streamError(stream);
+    if (!stream.write(item)) await drainOrFail(stream, out.failed);
   }
 }
 
-async function drainOrFail(out: Writable): Promise<void> {
+async function drainOrFail(out: Writable, failed: Promise<never>): Promise<void> {
   const ac = new AbortController();
   try {
-    await Promise.race([once(out, 'drain', { signal: ac.signal }), once(out, 'close', { signal: ac.signal })]);
+    await Promise.race([once(out, 'drain', { signal: ac.signal }), once(out, 'close', { signal: ac.signal }), failed]);
   } finally {
     ac.abort();
   }
   if (out.destroyed) throw streamError(out);
-}
-
-async function finishedOrFailed(out: Writable): Promise<void> {
-  if (out.writableFinished) return;
-  if (out.destroyed) throw streamError(out);
-  const ac = new AbortController();
-  try {
-    await Promise.race([once(out, 'finish', { signal: ac.signal }), once(out, 'close', { signal: ac.signal })]);
-  } finally {
-    ac.abort();
-  }
-  if (!out.writableFinished) throw streamError(out);
 }
 
 function streamError(out: Writable): Error {
