@@ -18,7 +18,7 @@ export class CopyRowBatcher {
   segmentBytes = 0;
   segmentRows = 0;
 
-  constructor(private readonly size = 1024 * 1024) {
+  constructor(private readonly size = 256 * 1024) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
