@@ -67,3 +67,35 @@ test('invalid JSON numbers are refused', () => {
     assert.ok(scanned.end === -1 || b[scanned.end] !== 44, `${bad} accepted as ${v}`);
   }
 });
+
+test('whole embedding arrays decode to Math.fround(JSON.parse) of every element (the hot loop)', async () => {
+  const { LineDecoder } = await import('../src/ingest/decode.js');
+  const decoder = new LineDecoder(false);
+  const rnd = prng(99);
+  const forms = [
+    (x: number) => String(x),
+    (x: number) => Math.fround(x).toPrecision(1 + Math.floor(rnd() * 9)),
+    (x: number) => x.toExponential(Math.floor(rnd() * 16)),
+    (x: number) => x.toFixed(Math.floor(rnd() * 20)),
+    (x: number) => String(Math.round(x * 1e6)),
+    (x: number) => `${x < 0 ? '-' : ''}${Math.abs(x).toPrecision(21)}`, // 21 digits: the careful path
+  ];
+  for (let line = 0; line < 300; line++) {
+    const texts: string[] = [];
+    const len = 1 + Math.floor(rnd() * 3000);
+    for (let k = 0; k < len; k++) {
+      const x = (rnd() - 0.5) * 10 ** (Math.floor(rnd() * 12) - 8);
+      texts.push(forms[Math.floor(rnd() * forms.length)](x));
+    }
+    const sep = line % 7 === 0 ? ' , ' : ',';
+    const json = `{"custom_id":"1","response":{"status_code":200,"body":{"data":[{"embedding":[ ${texts.join(sep)} ]}]}}}`;
+    const b = Buffer.from(json);
+    const d = decoder.decode(b, 0, b.length);
+    assert.ok(d.ok, d.reason);
+    assert.equal(d.dims, texts.length);
+    for (let k = 0; k < texts.length; k++) {
+      const want = Math.fround(JSON.parse(texts[k]) as number);
+      assert.ok(Object.is(decoder.vector[k], want), `line ${line} element ${k}: ${texts[k]} → ${decoder.vector[k]}, want ${want}`);
+    }
+  }
+});

@@ -2,7 +2,7 @@
 // The line's structure is read by JsonBytes; the embedding is read in place into a reusable Float32Array
 // (numbers by scanNumber, base64 straight into its bytes) and checked as it is read.
 import { endianness } from 'node:os';
-import { HALF_LIMIT, scanNumber, scanned } from './floats.js';
+import { HALF_LIMIT, run, scanNumber, scanNumbers, scanned, Stop } from './floats.js';
 import { JsonBytes, MalformedJson } from './json-bytes.js';
 
 if (endianness() !== 'LE') throw new Error('vecfill reads base64 embeddings as little-endian float32 and needs a little-endian CPU');
@@ -127,51 +127,59 @@ export class LineDecoder {
     const json = this.json;
     const b = json.b;
     const end = json.end;
-    const limit = this.limit;
-    let v = this.vector;
-    let n = 0;
     json.i++;
     if (json.peek() === 93) { json.i++; this.dims = 0; return EMBEDDING; }
+    let n = 0;
     for (;;) {
-      let i = json.i;
-      let c = b[i];
-      if (c === 32 || c === 9 || c === 13) { json.ws(); i = json.i; c = b[i]; }
-      if (c === 45 || (c >= 48 && c <= 57)) {
-        const x = scanNumber(b, i, end);
-        if (scanned.end < 0) { json.i = i; json.fail('invalid number'); }
-        const start = i;
-        i = scanned.end;
-        if (n < MAX_DIMS) {
-          if (n === v.length) v = this.grow(n + 1);
-          v[n] = x; // the store rounds the double to float32: Math.fround(Number(text))
-          const f = v[n];
-          if (!(f < limit && f > -limit)) this.outOfRange(n, b, start, i, f);
-        } else if (n === MAX_DIMS) {
-          this.tooMany();
-        }
-        n++;
-      } else {
-        const value = json.value();
-        i = json.i;
-        this.note('not_a_number', `embedding element ${n} is ${describe(value)}, not a number`);
-        n++;
+      // The fast loop takes every plain number; it hands back whatever needs a closer look.
+      n = scanNumbers(b, json.i, end, this.vector, n, this.limit);
+      json.i = run.end;
+      if (run.firstOutOfRange >= 0) this.outOfRange(run.firstOutOfRange, this.vector[run.firstOutOfRange]);
+      if (run.stop === Stop.End) break;
+      if (run.stop === Stop.Full && n < MAX_DIMS) {
+        this.grow(n + 1);
+        continue;
       }
-      c = b[i];
-      if (c === 32 || c === 9 || c === 13) { json.i = i; json.ws(); i = json.i; c = b[i]; }
-      json.i = i + 1;
-      if (c === 44 && i < end) continue;
-      if (c === 93 && i < end) break;
-      json.i = i;
-      json.fail("expected ',' or ']' in the embedding");
+      const closed = this.element(n);
+      n++;
+      if (closed) break;
     }
     this.dims = n;
     return EMBEDDING;
   }
 
-  private outOfRange(n: number, b: Buffer, start: number, end: number, f: number): void {
-    const text = b.toString('latin1', start, end);
-    if (!Number.isFinite(f)) this.note('not_finite', `embedding element ${n} (${text}) is not a finite float32`);
-    else this.note('halfvec_range', `embedding element ${n} (${text}) is out of range for halfvec (|x| < 65520)`);
+  /** One element the fast loop left, and the separator after it; true at the closing ']'. */
+  private element(n: number): boolean {
+    const json = this.json;
+    const b = json.b;
+    const c = json.peek();
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      const x = scanNumber(b, json.i, json.end);
+      if (scanned.end < 0) json.fail('invalid number');
+      json.i = scanned.end;
+      if (n < MAX_DIMS) {
+        if (n >= this.vector.length) this.grow(n + 1);
+        this.vector[n] = x; // the store rounds the double to float32: Math.fround(Number(text))
+        const f = this.vector[n];
+        if (!(f < this.limit && f > -this.limit)) this.outOfRange(n, f);
+      } else if (n === MAX_DIMS) {
+        this.tooMany();
+      }
+    } else {
+      const value = json.value();
+      this.note('not_a_number', `embedding element ${n} is ${describe(value)}, not a number`);
+    }
+    const sep = json.peek();
+    json.i++;
+    if (sep === 44) return false;
+    if (sep === 93) return true;
+    json.i--;
+    return json.fail("expected ',' or ']' in the embedding");
+  }
+
+  private outOfRange(n: number, f: number): void {
+    if (!Number.isFinite(f)) this.note('not_finite', `embedding element ${n} is not a finite float32 (${f})`);
+    else this.note('halfvec_range', `embedding element ${n} (${f}) is out of range for halfvec (|x| < 65520)`);
   }
 
   private base64(): symbol {
@@ -207,8 +215,7 @@ export class LineDecoder {
     for (let k = 0; k < n; k++) {
       const f = v[k];
       if (!(f < limit && f > -limit)) {
-        if (Number.isNaN(f) || !Number.isFinite(f)) this.note('not_finite', `embedding element ${k} is ${f}, not a finite float32`);
-        else this.note('halfvec_range', `embedding element ${k} (${f}) is out of range for halfvec (|x| < 65520)`);
+        this.outOfRange(k, f);
         break;
       }
     }

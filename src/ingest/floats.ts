@@ -121,3 +121,83 @@ function latin1(b: Uint8Array, start: number, end: number): string {
 
 /** The largest float32 magnitude that halfvec stores: at 65520 and beyond, rounding reaches infinity. */
 export const HALF_LIMIT = 65520;
+
+/** Why scanNumbers stopped: at the array's closing ']' (run.end is past it); out is full (run.end is at
+ *  the next element); at an element the fast loop does not take, such as a non-number, a long mantissa,
+ *  a big exponent or bad syntax (run.end is at that element's first byte). */
+export const Stop = { End: 0, Full: 1, Careful: 2 } as const;
+
+/** Outcome of scanNumbers beyond its return value. */
+export const run = { end: 0, stop: 0 as number, firstOutOfRange: -1 };
+
+const P10 = Float64Array.from(POW10);
+const TWO_53 = 2 ** 53;
+
+/**
+ * Reads the numbers of a JSON array from b[i] (the first element, or whitespace before it) into out
+ * from index n on, as float32, and returns the new count. This is the hot loop of the whole ingest, so
+ * it is one loop with no call per number: a call, a result object and a digit counter per number made
+ * it twice as slow. Values are exactly Math.fround(Number(text)) (Clinger's fast path, see scanNumber);
+ * whatever it cannot take on that path it leaves to the caller (Stop.Careful). The first value that is
+ * not within ±limit once a float32 (infinite, or out of halfvec's range) is reported in run.firstOutOfRange.
+ */
+export function scanNumbers(b: Uint8Array, i: number, end: number, out: Float32Array, n: number, limit: number): number {
+  const cap = out.length;
+  run.firstOutOfRange = -1;
+  for (;;) {
+    if (n >= cap) return stop(i, Stop.Full, n);
+    const start = i;
+    let c = b[i];
+    let neg = false;
+    if (c === 45) { neg = true; c = b[++i]; }
+    let m = 0;
+    let exp10 = 0;
+    if (c === 48) {
+      c = b[++i];
+    } else if (c >= 49 && c <= 57) {
+      do { m = m * 10 + (c - 48); c = b[++i]; } while (c >= 48 && c <= 57);
+    } else {
+      if (c === 32 || c === 9 || c === 13) { i = skipSpace(b, i); continue; }
+      return stop(start, Stop.Careful, n);
+    }
+    if (c === 46) {
+      c = b[++i];
+      if (!(c >= 48 && c <= 57)) return stop(start, Stop.Careful, n);
+      do { m = m * 10 + (c - 48); exp10--; c = b[++i]; } while (c >= 48 && c <= 57);
+    }
+    if (c === 101 || c === 69) {
+      c = b[++i];
+      let eneg = false;
+      if (c === 43 || c === 45) { eneg = c === 45; c = b[++i]; }
+      if (!(c >= 48 && c <= 57)) return stop(start, Stop.Careful, n);
+      let e = 0;
+      do { if (e < 1e6) e = e * 10 + (c - 48); c = b[++i]; } while (c >= 48 && c <= 57);
+      exp10 += eneg ? -e : e;
+    }
+    // m < 2^53 means every partial m was exact too; then one IEEE operation rounds once.
+    // (Digits cannot run past `end`: a line ends before its newline, or at the end of its buffer.)
+    if (m >= TWO_53 || (exp10 + 22) >>> 0 > 44) return stop(start, Stop.Careful, n);
+    const v = exp10 < 0 ? m / P10[-exp10] : m * P10[exp10];
+    out[n] = neg ? -v : v;
+    const f = out[n];
+    if (!(f < limit && f > -limit) && run.firstOutOfRange < 0) run.firstOutOfRange = n;
+    n++;
+    if (c === 44) { i++; continue; }
+    if (c === 32 || c === 9 || c === 13) c = b[i = skipSpace(b, i)];
+    if (c === 44) { i++; continue; }
+    if (c === 93 && i < end) return stop(i + 1, Stop.End, n);
+    return stop(start, Stop.Careful, n - 1); // a bad separator: the careful path reads it again
+  }
+}
+
+function skipSpace(b: Uint8Array, i: number): number {
+  let c = b[i];
+  while (c === 32 || c === 9 || c === 13) c = b[++i];
+  return i;
+}
+
+function stop(end: number, why: number, n: number): number {
+  run.end = end;
+  run.stop = why;
+  return n;
+}

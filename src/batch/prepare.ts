@@ -1,0 +1,166 @@
+// prepare: rows whose vector column is NULL → Batch API request files, through a server-side cursor
+// (constant memory whatever the table's size). One request per row, custom_id = the row id as text, so
+// the output also works with a plain `vecfill ingest`. Nothing is written before the target, the text
+// column and the model's output size have been checked against the catalog.
+import type pg from 'pg';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connect } from '../db/connect.js';
+import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
+import { sqlFile, sqlTemplate } from '../db/sql-files.js';
+import { resolveTarget, TargetError, type Target, type TargetSpec } from '../db/target.js';
+import { ledgerExists } from './ledger.js';
+import { manifestPath, writeManifest } from './manifest.js';
+import { checkDimensions, DEFAULT_MODEL, estimateCost, MAX_INPUT_TOKENS } from './models.js';
+import { RequestFiles, requestFileName, type RequestFileLimits, type WrittenFile } from './request-files.js';
+import { ledgerTarget } from './target-names.js';
+import { fitTokens } from './tokens.js';
+
+export interface PrepareOptions extends TargetSpec, RequestFileLimits {
+  db: string | pg.ClientBase;
+  textColumn: string;
+  /** Raw SQL, ANDed to the selection: it is the user's own SQL, by design. */
+  where?: string;
+  model?: string;
+  dimensions?: number;
+  encoding?: 'base64' | 'float';
+  /** Directory for the files (created if missing; default "."). */
+  out?: string;
+  /** File names: PREFIX-0001.jsonl …, PREFIX.manifest.json (default "requests"). */
+  prefix?: string;
+  /** Cut inputs over the model's limit to fit (default), or leave their rows out (false). */
+  truncate?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A count and the first few row ids, for reports. */
+export interface RowList {
+  count: number;
+  ids: string[];
+}
+
+export interface PrepareSummary {
+  table: string;
+  idColumn: string;
+  column: string;
+  textColumn: string;
+  model: string;
+  /** The `dimensions` sent, or null for the model's own. */
+  dimensions: number | null;
+  outputDims: number;
+  encoding: 'base64' | 'float';
+  files: WrittenFile[];
+  manifest: string | null;
+  requests: number;
+  tokens: number;
+  /** US dollars at Batch API prices. */
+  estimatedCost: number;
+  /** NULL or blank text: never sent. */
+  emptyText: RowList;
+  /** Over the input limit, cut to fit and sent. */
+  truncated: RowList;
+  /** Over the input limit and left out (--no-truncate). */
+  tooLong: RowList;
+  /** Left out: a batch in flight carries them. */
+  inFlight: number;
+  /** Left out: failed for good earlier (see vecfill.row_failures). */
+  failedForGood: number;
+}
+
+const IDS_KEPT = 20;
+const FETCH_ROWS = 500;
+
+export async function prepare(opts: PrepareOptions): Promise<PrepareSummary> {
+  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
+  try {
+    return await run(client, opts);
+  } finally {
+    if (typeof opts.db === 'string') await (client as pg.Client).end().catch(() => {});
+  }
+}
+
+async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<PrepareSummary> {
+  const model = opts.model ?? DEFAULT_MODEL;
+  const encoding = opts.encoding ?? 'base64';
+  const target = await resolveTarget(client, opts);
+  const [textName] = parseQualifiedName(opts.textColumn, 1, 'text column');
+  await checkTextColumn(client, target, textName);
+  const outputDims = checkDimensions({ name: `${target.name}.${target.column.name}`, type: target.column.type, dims: target.column.dims }, model, opts.dimensions);
+  const dir = opts.out ?? '.';
+  const prefix = opts.prefix ?? 'requests';
+  await refuseExisting(dir, prefix);
+
+  const names = ledgerTarget(target);
+  const summary: PrepareSummary = {
+    table: target.name, idColumn: target.idColumn.name, column: target.column.name, textColumn: textName,
+    model, dimensions: opts.dimensions ?? null, outputDims, encoding, files: [], manifest: null,
+    requests: 0, tokens: 0, estimatedCost: 0,
+    emptyText: { count: 0, ids: [] }, truncated: { count: 0, ids: [] }, tooLong: { count: 0, ids: [] },
+    inFlight: 0, failedForGood: 0,
+  };
+  const note = (list: RowList, id: string) => {
+    if (list.count++ < IDS_KEPT) list.ids.push(id);
+  };
+  const body = { model, encoding_format: encoding, ...(opts.dimensions !== undefined ? { dimensions: opts.dimensions } : {}) };
+  const truncate = opts.truncate ?? true;
+
+  const withLedger = await ledgerExists(client);
+  const flags = withLedger ? sqlTemplate('prepare-flags.sql', { id: target.idColumn.sql }) : 'SELECT false AS in_flight, false AS failed';
+  const select = sqlTemplate('prepare-rows.sql', {
+    flags, table: target.sql, id: target.idColumn.sql, text: quoteIdent(textName), column: target.column.sql,
+    where: opts.where?.trim() ? opts.where : 'true',
+  });
+  const files = new RequestFiles(dir, prefix, opts);
+  let created = false;
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`, withLedger ? [names.tableSchema, names.tableName, names.column] : []);
+    for (;;) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+      const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.in_flight) { summary.inFlight++; continue; }
+        if (row.failed) { summary.failedForGood++; continue; }
+        if (row.text === null || row.text.trim() === '') { note(summary.emptyText, row.id); continue; }
+        const fitted = fitTokens(row.text, truncate ? MAX_INPUT_TOKENS : Infinity);
+        if (fitted.tokens > MAX_INPUT_TOKENS) { note(summary.tooLong, row.id); continue; }
+        if (fitted.truncated) note(summary.truncated, row.id);
+        if (!created) {
+          await mkdir(dir, { recursive: true });
+          created = true;
+        }
+        await files.add(JSON.stringify({ custom_id: row.id, method: 'POST', url: '/v1/embeddings', body: { ...body, input: fitted.text } }), fitted.tokens);
+        summary.requests++;
+        summary.tokens += fitted.tokens;
+      }
+    }
+    await client.query('COMMIT');
+    summary.files = await files.close();
+    if (summary.files.length > 0) {
+      summary.manifest = await writeManifest(dir, prefix, {
+        table: { schema: names.tableSchema, name: names.tableName }, idColumn: names.idColumn, column: names.column,
+        model, dimensions: opts.dimensions ?? null, encoding,
+      }, summary.files);
+    }
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    await files.abort().catch(() => {});
+    throw err;
+  }
+  summary.estimatedCost = estimateCost(model, summary.tokens);
+  return summary;
+}
+
+async function checkTextColumn(client: pg.ClientBase, target: Target, name: string): Promise<void> {
+  const { rows } = await client.query(sqlFile('text-column.sql'), [target.sql, name]);
+  if (rows.length === 0) throw new TargetError(`column ${target.name}.${name} does not exist; choose the text to embed with --text-column`);
+}
+
+/** Files of an earlier prepare are never overwritten: they may not have been submitted yet. */
+async function refuseExisting(dir: string, prefix: string): Promise<void> {
+  for (const path of [manifestPath(dir, prefix), join(dir, requestFileName(prefix, 1))]) {
+    const exists = await access(path).then(() => true, () => false);
+    if (exists) throw new TargetError(`${path} already exists (an earlier prepare?); submit or remove those files, or choose another --out`);
+  }
+}
