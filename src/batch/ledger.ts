@@ -18,9 +18,10 @@ export interface LedgerTarget {
 export interface NewBatchRecord extends LedgerTarget {
   batchId: string;
   runId: string;
-  model: string;
+  /** Null for a batch vecfill did not create and whose model the API did not say. */
+  model: string | null;
   dimensions: number | null;
-  encoding: 'base64' | 'float';
+  encoding: 'base64' | 'float' | null;
   inputFileId: string;
   status: string;
   requestTotal: number;

@@ -35,6 +35,8 @@ export interface ApplyResult {
 
 export class Applier {
   private segments: string[] = [];
+  /** Segments in which fewer rows matched than were staged. */
+  private withUnknown: string[] = [];
   private copy: Writable | null = null;
   /** The statements run one after another on the connection; tail is the last one queued. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -91,26 +93,24 @@ export class Applier {
     this.queue(`ANALYZE ${name}`);
     const dedup = this.dedup(name);
     const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount ?? 0));
-    this.track(Promise.all([dedup, update]).then(async ([dropped, updated]) => {
+    this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
       this.result.duplicates += dropped;
       this.result.rowsUpdated += updated;
-      if (updated < rows - dropped) this.result.unknownIds += await this.run(() => this.unknownIds(name));
+      if (updated < rows - dropped) this.withUnknown.push(name);
     }));
   }
 
   /** Waits for every queued statement, settles duplicates across segments, and returns the counts. */
   async finish(): Promise<ApplyResult> {
-    // Statements may queue more statements (unknown ids after an UPDATE): wait until none are added.
-    for (let seen = -1; seen !== this.work.length;) {
-      seen = this.work.length;
-      await Promise.allSettled(this.work);
-    }
+    await Promise.allSettled(this.work);
     if (this.failure) throw this.failure;
     if (this.opts.duplicates.any && this.segments.length > 1) {
       const { duplicates, rowsTwice } = await this.crossSegmentDuplicates();
       this.result.duplicates += duplicates;
       this.result.rowsUpdated -= rowsTwice;
     }
+    // Unknown ids are read at the end: only then is it known which line of a repeated id is its last.
+    if (this.withUnknown.length > 0) this.result.unknownIds = await this.unknownIds(this.withUnknown);
     return this.result;
   }
 
@@ -168,11 +168,10 @@ export class Applier {
     return `UPDATE ${sql} AS d SET ${column.sql} = t.v${cast} FROM ${name} AS t WHERE d.${idColumn.sql} = t.id`;
   }
 
-  /** Streams the segment's ids that match no row of the target, in input order, to onUnknown. */
-  private async unknownIds(name: string): Promise<number> {
-    // Hex keeps the COPY text free of escapes whatever the id holds.
-    const query = `COPY (SELECT t.ord, encode(convert_to(t.id::text, 'UTF8'), 'hex') FROM ${name} AS t
-      WHERE NOT EXISTS (SELECT 1 FROM ${this.target.sql} AS d WHERE d.${this.target.idColumn.sql} = t.id) ORDER BY t.ord) TO STDOUT`;
+  /** Streams the ids of these segments that match no row of the target, in input order, to onUnknown. */
+  private async unknownIds(segments: string[]): Promise<number> {
+    const union = segments.map((s) => `SELECT id, ord FROM ${s}`).join(' UNION ALL ');
+    const query = sqlTemplate('unknown-ids.sql', { segments: union, target: this.target.sql, id: this.target.idColumn.sql });
     let count = 0;
     const splitter = new LineSplitter({
       line: (b, start, end) => {

@@ -2,7 +2,6 @@
 // transaction, stage every input into segmented COPYs that the Applier applies as they complete, then
 // COMMIT (ROLLBACK for a dry run). Nothing here parses, encodes or writes SQL: each stage has its file.
 import type pg from 'pg';
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Applier } from '../db/apply.js';
 import { connect } from '../db/connect.js';
@@ -25,6 +24,9 @@ export interface IngestOptions extends TargetSpec {
   signal?: AbortSignal;
   /** COPY data per segment (default 16 MiB); small values only make sense in tests. */
   segmentBytes?: number;
+  /** Runs in the ingest's transaction once every row is applied, just before COMMIT (never on a dry
+   *  run), so a caller's own bookkeeping commits or rolls back with the rows (the batch ledger). */
+  beforeCommit?: (client: pg.ClientBase, done: { rowsUpdated: number; rejected: number; tokens: number }) => Promise<void>;
 }
 
 export interface IngestSummary {
@@ -55,9 +57,15 @@ export interface IngestSummary {
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map((s) => (typeof s === 'string' ? fileSource(s) : s)));
+  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects) : new Rejects(opts.rejects ?? null);
   const ownClient = typeof opts.db === 'string';
-  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  const rejects = new Rejects(typeof opts.rejects === 'string' ? createWriteStream(opts.rejects) : opts.rejects ?? null);
+  let client: pg.ClientBase;
+  try {
+    client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
+  } catch (err) {
+    if (typeof opts.rejects === 'string') await rejects.close().catch(() => {});
+    throw err;
+  }
   try {
     const target = await resolveTarget(client, opts);
     return await run(client, target, sources, rejects, opts, started);
@@ -103,8 +111,9 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
     const stageSeconds = lap();
     const applied = await applier.finish();
     const applySeconds = lap();
-    await rejects.drained();
+    await rejects.drained(); // also: a rejects file that could not be written fails the run here
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+    if (!dryRun) await opts.beforeCommit?.(client, { rowsUpdated: applied.rowsUpdated, rejected: rejects.count, tokens: staged.tokens });
     await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     const seconds = (performance.now() - started) / 1000;
     return {

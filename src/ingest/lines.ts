@@ -78,7 +78,7 @@ export class LineSplitter {
   private emit(b: Buffer, start: number, end: number): void {
     this.lineNo++;
     if (end - start > this.maxBytes) {
-      this.sink.overlong(this.lineNo, b.subarray(start, start + 1024));
+      this.sink.overlong(this.lineNo, b.subarray(start, Math.min(end, start + 1024)));
       return;
     }
     if (end > start && b[end - 1] === 13) end--;

@@ -2,6 +2,7 @@
 // The sink is the only other way out of the data path (DESIGN.md): nothing is dropped silently.
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 
 export interface RejectRecord {
   file?: string;
@@ -18,8 +19,22 @@ export class Rejects {
   readonly byCode: Record<string, number> = {};
   count = 0;
   private blocked = false;
+  /** A write error of the rejects file (a full disk): the ingest fails rather than lose records. */
+  private error: Error | undefined;
 
-  constructor(private readonly out: Writable | null) {}
+  constructor(private readonly out: Writable | null) {
+    out?.on('error', (err) => (this.error ??= err));
+  }
+
+  /** Opens the rejects file before anything else happens, so a bad path fails the run at once. */
+  static async toFile(path: string): Promise<Rejects> {
+    try {
+      const handle = await open(path, 'w');
+      return new Rejects(handle.createWriteStream());
+    } catch (err) {
+      throw new Error(`cannot write the rejects file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
+    }
+  }
 
   add(record: RejectRecord): void {
     this.count++;
@@ -29,6 +44,7 @@ export class Rejects {
 
   /** Waits for the file to take what was written, so a flood of rejects cannot fill memory. */
   async drained(): Promise<void> {
+    if (this.error) throw new Error(`cannot write the rejects file: ${this.error.message}`);
     if (!this.blocked || !this.out) return;
     this.blocked = false;
     await once(this.out, 'drain');

@@ -1,9 +1,8 @@
 // sources: where input bytes come from. A file (its size known, for percent and ETA), stdin, or any
 // Readable the library is handed (later: an output file streamed straight from the API).
-// Files and stdin are read with fs.read into two buffers that take turns (one is parsed while the next
-// read fills the other): a multi-GB input then leaves no trail of garbage chunks behind it, which is
-// most of what an fs.ReadStream adds to peak memory.
-import { read } from 'node:fs';
+// Files are read with fs.read into two buffers that take turns (one is parsed while the next read fills
+// the other): a multi-GB input leaves no trail of garbage chunks behind it. stdin stays process.stdin:
+// a blocking read of an idle pipe on libuv's thread pool would hold the process past an interrupt.
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
@@ -19,7 +18,7 @@ export interface InputSource {
 const CHUNK = 512 * 1024;
 
 export async function fileSource(path: string): Promise<InputSource> {
-  if (path === '-') return { name: '-', open: () => readStdin() };
+  if (path === '-') return { name: '-', open: () => process.stdin };
   let size: number | undefined;
   try {
     const st = await stat(path);
@@ -43,20 +42,6 @@ async function* readPath(path: string): AsyncGenerator<Buffer> {
     yield* readChunks(handle);
   } finally {
     await handle.close();
-  }
-}
-
-/** stdin through fs.read; if the descriptor is non-blocking (EAGAIN), the rest comes through process.stdin. */
-async function* readStdin(): AsyncGenerator<Buffer> {
-  const handle = {
-    read: (buffer: Buffer) => new Promise<{ bytesRead: number }>((resolve, reject) =>
-      read(0, buffer, 0, buffer.length, null, (err, bytesRead) => (err ? reject(err) : resolve({ bytesRead })))),
-  };
-  try {
-    yield* readChunks(handle);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-    yield* process.stdin as AsyncIterable<Buffer>;
   }
 }
 

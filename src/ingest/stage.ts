@@ -60,6 +60,12 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   // Chunks to write, and segment ends (as row counts), in order.
   let pending: (Buffer | number)[] = [];
   const multi = sources.length > 1;
+  const interrupted = opts.signal && new Promise<never>((_, reject) => {
+    const signal = opts.signal!;
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason ?? new Error('interrupted')), { once: true });
+  });
+  interrupted?.catch(() => {});
   const cut = () => {
     const rows = batcher.segmentRows;
     const rest = batcher.cut();
@@ -97,7 +103,12 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
       },
     });
     const input = source.open();
-    for await (const data of input as AsyncIterable<Buffer | string | Uint8Array>) {
+    const chunks = (input as AsyncIterable<Buffer | string | Uint8Array>)[Symbol.asyncIterator]();
+    for (;;) {
+      // An input that sends nothing (an idle pipe) must not hold up an interrupt: race the next chunk.
+      const next = await (interrupted ? Promise.race([chunks.next(), interrupted]) : chunks.next());
+      if (next.done) break;
+      const data = next.value;
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
       // A library caller's stream may carry strings or plain Uint8Arrays; files and stdin carry Buffers.
       const chunk = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);

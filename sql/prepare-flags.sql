@@ -1,0 +1,11 @@
+-- For prepare-rows.sql, per row t: whether a batch in flight carries it (created, or finished but not
+-- yet ingested; a failed batch carries nothing), and whether it failed for good.
+-- $1, $2, $3: the table's schema, name and the vector column, as the catalog names them.
+SELECT EXISTS (
+         SELECT 1 FROM vecfill.batch_rows r JOIN vecfill.batches b ON b.batch_id = r.batch_id
+         WHERE r.row_id = t.{id}::text AND b.table_schema = $1 AND b.table_name = $2 AND b.column_name = $3
+           AND b.ingested_at IS NULL AND b.status <> 'failed') AS in_flight,
+       EXISTS (
+         SELECT 1 FROM vecfill.row_failures f
+         WHERE f.row_id = t.{id}::text AND f.table_schema = $1 AND f.table_name = $2 AND f.column_name = $3
+           AND f.final) AS failed

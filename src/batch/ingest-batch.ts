@@ -1,0 +1,147 @@
+// ingest-batch: a finished batch's output and error files, streamed straight from the API (no temp
+// file, no whole-file read) into ingest(), both in one transaction. In that same transaction, just
+// before COMMIT: the per-row failures are recorded, the rows in neither file too, and the batch is
+// marked ingested, so the ledger can never disagree with the table. A batch already ingested is
+// left alone unless `force`. Expired and cancelled batches are ingested too: their partial output is
+// paid for.
+import type pg from 'pg';
+import type OpenAI from 'openai';
+import type { Batch } from 'openai/resources/batches';
+import type { Writable } from 'node:stream';
+import { sqlFile, sqlTemplate } from '../db/sql-files.js';
+import { resolveTarget, TargetError, type Target } from '../db/target.js';
+import { ingest, type IngestSummary } from '../ingest/ingest.js';
+import type { ProgressListener } from '../ingest/progress.js';
+import type { InputSource } from '../ingest/sources.js';
+import { FailureCollector } from './failures.js';
+import { ensureLedger, getBatch, insertBatch, isFinal, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
+import { call } from './openai.js';
+import { ledgerTarget, targetSpec } from './target-names.js';
+
+export interface BatchIngestOptions {
+  /** A connected client, outside a transaction (left open). */
+  db: pg.ClientBase;
+  client: OpenAI;
+  batchId: string;
+  /** Ingest again a batch that was already ingested. */
+  force?: boolean;
+  /** For a batch that is not in the ledger: where its vectors go. */
+  table?: string;
+  idColumn?: string;
+  column?: string;
+  /** Every reject record also goes here (left open). */
+  rejects?: Writable;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export type BatchIngestOutcome =
+  | 'ingested'
+  /** Already ingested earlier: nothing done. */
+  | 'already_ingested'
+  /** Not final yet: nothing done. */
+  | 'not_finished'
+  /** Failed as a whole (no output): nothing to ingest, its rows may be submitted again. */
+  | 'batch_failed';
+
+export interface BatchIngestResult {
+  batchId: string;
+  outcome: BatchIngestOutcome;
+  status: string;
+  ingestedAt: string | null;
+  summary: IngestSummary | null;
+  failures: { final: number; retryable: number; missing: number };
+}
+
+class AlreadyIngested extends Error {}
+
+export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngestResult> {
+  const { db, client, batchId } = opts;
+  await ensureLedger(db);
+  let rec = await getBatch(db, batchId);
+  const result = (outcome: BatchIngestOutcome, r: BatchRecord | undefined, status: string): BatchIngestResult => ({
+    batchId, outcome, status, ingestedAt: r?.ingestedAt?.toISOString() ?? null, summary: null, failures: { final: 0, retryable: 0, missing: 0 },
+  });
+  if (rec?.ingestedAt && !opts.force) return result('already_ingested', rec, rec.status);
+
+  const batch = await call(`cannot retrieve batch ${batchId}`, () => client.batches.retrieve(batchId));
+  rec = rec ? (await updateFromApi(db, batch)) ?? rec : await adopt(db, batch, opts);
+  if (!isFinal(batch.status)) return result('not_finished', rec, batch.status);
+  if (batch.status === 'failed') return result('batch_failed', rec, batch.status);
+
+  const target = await resolveTarget(db, targetSpec(rec));
+  const failures = new FailureCollector(opts.rejects);
+  const done = { missing: 0 };
+  const finalize = async (c: pg.ClientBase, counts: { rowsUpdated: number; tokens: number }) => {
+    const locked = await getBatch(c, batchId, true);
+    if (locked?.ingestedAt && !opts.force) throw new AlreadyIngested();
+    done.missing = await recordFailures(c, target, batchId, failures);
+    await markIngested(c, batchId, counts);
+  };
+  const inputs = [batch.output_file_id, batch.error_file_id].filter((id): id is string => !!id).map((id) => apiFileSource(client, id));
+  let summary: IngestSummary | null = null;
+  try {
+    if (inputs.length > 0) {
+      summary = await ingest({
+        db, ...targetSpec(rec), inputs, rejects: failures, beforeCommit: finalize, onProgress: opts.onProgress, signal: opts.signal,
+      });
+    } else {
+      // A final batch without either file (nothing ran): only the ledger changes.
+      await db.query('BEGIN');
+      try {
+        await finalize(db, { rowsUpdated: 0, tokens: 0 });
+        await db.query('COMMIT');
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    }
+  } catch (err) {
+    if (err instanceof AlreadyIngested) return result('already_ingested', await getBatch(db, batchId), batch.status);
+    throw err;
+  }
+  const after = await getBatch(db, batchId);
+  return { ...result('ingested', after, batch.status), summary, failures: { ...failures.counts(), missing: done.missing } };
+}
+
+/** An API file as an ingest input: the download starts when the ingest reaches it, and is read as it
+ *  arrives (the SDK's Response body is a web ReadableStream of the bytes). */
+export function apiFileSource(client: OpenAI, fileId: string): InputSource {
+  return {
+    name: fileId,
+    async *open() {
+      const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
+      if (res.body) yield* res.body as unknown as AsyncIterable<Uint8Array>;
+    },
+  };
+}
+
+async function recordFailures(c: pg.ClientBase, target: Target, batchId: string, failures: FailureCollector): Promise<number> {
+  const names = ledgerTarget(target);
+  const base = [names.tableSchema, names.tableName, names.column, batchId];
+  if (failures.rows.size > 0) {
+    const ids: string[] = [], codes: string[] = [], reasons: string[] = [], finals: boolean[] = [];
+    for (const [id, f] of failures.rows) {
+      ids.push(id); codes.push(f.code); reasons.push(f.reason); finals.push(f.final);
+    }
+    await c.query(sqlFile('record-failures.sql'), [...base, ids, codes, reasons, finals]);
+  }
+  const names2 = { table: target.sql, id: target.idColumn.sql, column: target.column.sql, idtype: target.idColumn.codec.sqlType };
+  const missing = await c.query(sqlTemplate('record-missing.sql', names2), base);
+  await c.query(sqlTemplate('clear-failures.sql', names2), base);
+  return missing.rowCount ?? 0;
+}
+
+/** A batch the ledger does not know (created elsewhere): recorded, with the target the caller names. */
+async function adopt(db: pg.ClientBase, batch: Batch, opts: BatchIngestOptions): Promise<BatchRecord> {
+  if (!opts.table) {
+    throw new TargetError(`batch ${batch.id} is not in this database's ledger; pass --table (and --id-column, --column) to ingest it anyway`);
+  }
+  const target = await resolveTarget(db, { table: opts.table, idColumn: opts.idColumn, column: opts.column });
+  await insertBatch(db, {
+    ...ledgerTarget(target), batchId: batch.id, runId: batch.metadata?.vecfill_run ?? 'external', model: batch.model ?? null,
+    dimensions: null, encoding: null, inputFileId: batch.input_file_id, status: batch.status,
+    requestTotal: batch.request_counts?.total ?? 0, estimatedTokens: 0,
+  }, []);
+  return (await updateFromApi(db, batch))!;
+}

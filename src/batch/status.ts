@@ -1,0 +1,95 @@
+// status: the ledger, brought up to date. Each batch that is not final is retrieved from the API and
+// its status, counts, file ids and errors copied into the ledger; final batches are never asked again.
+import type pg from 'pg';
+import type OpenAI from 'openai';
+import { listBatches, updateFromApi, isFinal, type BatchFilter, type BatchRecord } from './ledger.js';
+import { estimateCost, MODELS } from './models.js';
+import { call } from './openai.js';
+
+export interface BatchStatus {
+  batchId: string;
+  runId: string;
+  table: string;
+  column: string;
+  status: string;
+  ingested: boolean;
+  requests: { total: number; completed: number; failed: number };
+  createdAt: string;
+  ageSeconds: number;
+  /** Tokens used once known (the API's usage, or the ingested output's), else the estimate. */
+  tokens: number;
+  tokensEstimated: boolean;
+  /** US dollars at Batch API prices for those tokens (null for a model vecfill has no price for). */
+  cost: number | null;
+  outputFileId: string | null;
+  errorFileId: string | null;
+  errors: unknown;
+}
+
+/** Refreshes the batches the filter selects that are not final; returns what the ledger then holds. */
+export async function refreshBatches(db: pg.ClientBase, client: OpenAI, filter: BatchFilter = {}): Promise<BatchRecord[]> {
+  const records = await listBatches(db, filter);
+  const out: BatchRecord[] = [];
+  for (const rec of records) {
+    if (isFinal(rec.status)) {
+      out.push(rec);
+      continue;
+    }
+    const batch = await call(`cannot retrieve batch ${rec.batchId}`, () => client.batches.retrieve(rec.batchId));
+    out.push((await updateFromApi(db, batch)) ?? rec);
+  }
+  return out;
+}
+
+export function describeBatch(rec: BatchRecord, now = Date.now()): BatchStatus {
+  const tokensEstimated = rec.tokensUsed === null;
+  const tokens = rec.tokensUsed ?? rec.estimatedTokens;
+  return {
+    batchId: rec.batchId,
+    runId: rec.runId,
+    table: `${rec.tableSchema}.${rec.tableName}`,
+    column: rec.column,
+    status: rec.status,
+    ingested: rec.ingestedAt !== null,
+    requests: { total: rec.requestTotal, completed: rec.requestCompleted, failed: rec.requestFailed },
+    createdAt: rec.createdAt.toISOString(),
+    ageSeconds: Math.max(0, Math.round((now - rec.createdAt.getTime()) / 1000)),
+    tokens,
+    tokensEstimated,
+    cost: rec.model && MODELS[rec.model] ? estimateCost(rec.model, tokens) : null,
+    outputFileId: rec.outputFileId,
+    errorFileId: rec.errorFileId,
+    errors: rec.errors,
+  };
+}
+
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** The human table: one batch per line, aligned columns. */
+export function statusTable(rows: BatchStatus[]): string {
+  if (rows.length === 0) return 'no batches in the ledger\n';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const head = ['BATCH', 'TABLE', 'STATUS', 'DONE/TOTAL', 'FAILED', 'AGE', 'TOKENS', 'COST'];
+  const body = rows.map((r) => [
+    r.batchId,
+    `${r.table}.${r.column}`,
+    r.ingested ? `${r.status}, ingested` : r.status,
+    `${n(r.requests.completed)}/${n(r.requests.total)}`,
+    n(r.requests.failed),
+    formatAge(r.ageSeconds),
+    `${r.tokensEstimated ? '~' : ''}${n(r.tokens)}`,
+    r.cost === null ? '?' : `$${r.cost.toFixed(4)}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const totalCost = rows.reduce((s, r) => s + (r.cost ?? 0), 0);
+  const inFlight = rows.filter((r) => !isFinal(r.status)).length;
+  return [line(head), ...body.map(line), `${n(rows.length)} batches, ${n(inFlight)} in flight, ~$${totalCost.toFixed(4)}`].join('\n') + '\n';
+}

@@ -1,0 +1,154 @@
+// submit: request files → Batch API batches, each recorded in the ledger with the rows it carries.
+// Every file is read and checked first (target, model, dimensions, rows already in flight), so a bad
+// file stops the command before anything is uploaded. Then per file: upload (streamed from disk),
+// create the batch (/v1/embeddings, 24h, metadata naming the run, table and column), record it.
+import type pg from 'pg';
+import type OpenAI from 'openai';
+import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { connect } from '../db/connect.js';
+import { resolveTarget, TargetError, type Target } from '../db/target.js';
+import { UsageError } from '../cli/usage.js';
+import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
+import { findInManifest } from './manifest.js';
+import { checkDimensions } from './models.js';
+import { call } from './openai.js';
+import { scanRequestFile, RequestFileError, type ScannedFile } from './request-scan.js';
+import { ledgerTarget, targetSpec } from './target-names.js';
+
+export interface SubmitOptions {
+  db: string | pg.ClientBase;
+  client: OpenAI;
+  files: string[];
+  /** The target, when no manifest is beside a file (and to override one). */
+  table?: string;
+  idColumn?: string;
+  column?: string;
+  /** Names the run in the ledger and the batches' metadata (default: a new id). */
+  runId?: string;
+  /** Recorded with each batch (default 1). */
+  attempt?: number;
+  /** Submit rows that a batch in flight already carries. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onBatch?: (b: SubmittedBatch) => void;
+}
+
+export interface SubmittedBatch {
+  file: string;
+  batchId: string;
+  inputFileId: string;
+  status: string;
+  requests: number;
+  estimatedTokens: number;
+  table: string;
+  column: string;
+}
+
+export interface SubmitSummary {
+  runId: string;
+  batches: SubmittedBatch[];
+}
+
+interface Plan {
+  scan: ScannedFile;
+  target: Target;
+  names: LedgerTarget;
+  tokens: number;
+}
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `vf_${stamp}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Metadata that names the run, table and column on the batch itself, so a batch created but never
+ *  recorded (a crash in between) can be found again in the API's batch list. */
+export function batchMetadata(runId: string, names: LedgerTarget): Record<string, string> {
+  return { vecfill_run: runId, vecfill_table: `${names.tableSchema}.${names.tableName}`, vecfill_column: names.column };
+}
+
+export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
+  if (opts.files.length === 0) throw new UsageError('no request files given (vecfill prepare writes them)');
+  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
+  try {
+    const plans: Plan[] = [];
+    for (const file of opts.files) plans.push(await plan(client, file, opts));
+    await ensureLedger(client);
+    if (!opts.force) for (const p of plans) await refuseInFlight(client, p);
+    const runId = opts.runId ?? newRunId();
+    const batches: SubmittedBatch[] = [];
+    for (const p of plans) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+      const b = await submitOne(client, opts, runId, p);
+      batches.push(b);
+      opts.onBatch?.(b);
+    }
+    return { runId, batches };
+  } finally {
+    if (typeof opts.db === 'string') await (client as pg.Client).end().catch(() => {});
+  }
+}
+
+async function plan(client: pg.ClientBase, file: string, opts: SubmitOptions): Promise<Plan> {
+  const known = await findInManifest(file);
+  if (!known && !opts.table) {
+    throw new UsageError(`${file}: no manifest beside it (vecfill prepare writes PREFIX.manifest.json); pass --table (and --id-column, --column) to say where its vectors go`);
+  }
+  const spec = opts.table
+    ? { table: opts.table, idColumn: opts.idColumn, column: opts.column }
+    : targetSpec({ tableSchema: known!.manifest.table.schema, tableName: known!.manifest.table.name, idColumn: known!.manifest.idColumn, column: known!.manifest.column });
+  const scan = await scanRequestFile(file, { countTokens: !known });
+  const target = await resolveTarget(client, spec);
+  checkDimensions({ name: `${target.name}.${target.column.name}`, type: target.column.type, dims: target.column.dims }, scan.model, scan.dimensions ?? undefined);
+  const codec = target.idColumn.codec;
+  for (const id of scan.ids) {
+    const ok = codec.encode(id);
+    if (typeof ok === 'string') throw new RequestFileError(`${file}: ${ok} (the id column ${target.name}.${target.idColumn.name} is ${target.idColumn.type})`);
+  }
+  return { scan, target, names: ledgerTarget(target), tokens: known ? known.entry.tokens : scan.tokens };
+}
+
+async function refuseInFlight(client: pg.ClientBase, p: Plan): Promise<void> {
+  const { rows: [r] } = await client.query(
+    `SELECT count(*)::int AS n, min(b.batch_id) AS batch FROM vecfill.batch_rows r JOIN vecfill.batches b ON b.batch_id = r.batch_id
+     WHERE r.row_id = ANY($1::text[]) AND b.table_schema = $2 AND b.table_name = $3 AND b.column_name = $4
+       AND b.ingested_at IS NULL AND b.status <> 'failed'`,
+    [p.scan.ids, p.names.tableSchema, p.names.tableName, p.names.column],
+  );
+  if (r.n > 0) {
+    throw new TargetError(`${p.scan.path}: ${r.n} of its rows are already in a batch in flight (${r.batch}…); ` +
+      'ingest or cancel that batch first (vecfill status), or pass --force to submit them again');
+  }
+}
+
+async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: string, p: Plan): Promise<SubmittedBatch> {
+  const api = opts.client;
+  const file = p.scan.path;
+  const uploaded = await call(`cannot upload ${file}`, () => api.files.create({ file: createReadStream(file), purpose: 'batch' }));
+  let batch;
+  try {
+    batch = await call(`cannot create a batch from ${file} (uploaded as ${uploaded.id})`, () => api.batches.create({
+      input_file_id: uploaded.id,
+      endpoint: '/v1/embeddings',
+      completion_window: '24h',
+      metadata: batchMetadata(runId, p.names),
+    }));
+  } catch (err) {
+    await api.files.delete(uploaded.id).catch(() => {});
+    throw err;
+  }
+  try {
+    await insertBatch(client, {
+      ...p.names, batchId: batch.id, runId, model: p.scan.model, dimensions: p.scan.dimensions, encoding: p.scan.encoding,
+      inputFileId: uploaded.id, status: batch.status, requestTotal: p.scan.ids.length, estimatedTokens: p.tokens, attempt: opts.attempt,
+    }, p.scan.ids);
+  } catch (err) {
+    throw new Error(`batch ${batch.id} was created from ${file} but could not be recorded in the ledger (${(err as Error).message}); ` +
+      `cancel it with: vecfill cancel ${batch.id}`);
+  }
+  return {
+    file, batchId: batch.id, inputFileId: uploaded.id, status: batch.status, requests: p.scan.ids.length,
+    estimatedTokens: p.tokens, table: p.target.name, column: p.target.column.name,
+  };
+}
