@@ -16,58 +16,6 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * The caller guarantees b[end] (if it exists) is not part of the number: lines end before a newline.
  */
 export function scanNumber(b: Uint8Array, i: number, end: number): number {
-  // The common case, as the API prints float32 values (at most 9 significant digits, small exponent):
-  // digits accumulate in an int32, whose multiply-add has a far shorter dependency chain than a
-  // double's. Anything else goes to scanLong, which reads the number again.
-  const start = i;
-  let c = b[i];
-  let neg = false;
-  if (c === 45) { neg = true; c = b[++i]; }
-  let m = 0;
-  let sig = 0;
-  let exp10 = 0;
-  if (c === 48) {
-    c = b[++i];
-  } else if (c >= 49 && c <= 57) {
-    do {
-      if (++sig > 9) return scanLong(b, start, end);
-      m = m * 10 + (c - 48);
-      c = b[++i];
-    } while (c >= 48 && c <= 57);
-  } else {
-    scanned.end = -1;
-    return NaN;
-  }
-  if (c === 46) {
-    c = b[++i];
-    if (!(c >= 48 && c <= 57)) { scanned.end = -1; return NaN; }
-    do {
-      if (m !== 0 || c !== 48) {
-        if (++sig > 9) return scanLong(b, start, end);
-        m = m * 10 + (c - 48);
-      }
-      exp10--;
-      c = b[++i];
-    } while (c >= 48 && c <= 57);
-  }
-  if (c === 101 || c === 69) {
-    c = b[++i];
-    let eneg = false;
-    if (c === 43 || c === 45) { eneg = c === 45; c = b[++i]; }
-    if (!(c >= 48 && c <= 57)) { scanned.end = -1; return NaN; }
-    let e = 0;
-    do { if (e < 1e6) e = e * 10 + (c - 48); c = b[++i]; } while (c >= 48 && c <= 57);
-    exp10 += eneg ? -e : e;
-  }
-  if (i > end) { scanned.end = -1; return NaN; }
-  if (exp10 < -22 || exp10 > 22) return scanLong(b, start, end);
-  scanned.end = i;
-  const v = exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
-  return neg ? -v : v;
-}
-
-/** Any JSON number: doubles carry the digits (exact to 15), the rest goes through Number(). */
-export function scanLong(b: Uint8Array, i: number, end: number): number {
   const start = i;
   let neg = false;
   let c = b[i];
