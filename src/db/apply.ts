@@ -90,7 +90,7 @@ export class Applier {
     }
     copy.end();
     const name = this.segments[this.segments.length - 1];
-    this.queue(`ANALYZE ${name}`);
+    this.queue(`ANALYZE ${name} (id)`); // the join key is all the planner needs; skipping v skips reading it
     const dedup = this.dedup(name);
     const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount ?? 0));
     this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
