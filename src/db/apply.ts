@@ -38,6 +38,8 @@ export class Applier {
   /** Segments in which fewer rows matched than were staged. */
   private withUnknown: string[] = [];
   private copy: Writable | null = null;
+  /** What to run once a COPY has finished (its chunks go back to the pool). */
+  private readonly afterCopy = new WeakMap<Writable, () => void>();
   /** The statements run one after another on the connection; tail is the last one queued. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly work: Promise<unknown>[] = [];
@@ -70,9 +72,10 @@ export class Applier {
       this.queue(`CREATE TEMP TABLE ${name.slice('pg_temp.'.length)} (id ${this.target.idColumn.codec.sqlType}, ord int8, v vector) ON COMMIT DROP`);
       const copy = copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
       copy.on('error', (err) => this.fail(err));
-      this.run(() => {
+      this.run(async () => {
         this.client.query(copy);
-        return finished(copy);
+        await finished(copy);
+        this.afterCopy.get(copy)?.();
       });
       this.copy = copy;
     }
@@ -80,10 +83,11 @@ export class Applier {
   }
 
   /** Ends the current segment's COPY and queues its statements; returns at once. */
-  endSegment(rows: number): void {
+  endSegment(rows: number, done?: () => void): void {
     const copy = this.copy;
     if (!copy) return;
     this.copy = null;
+    if (done) this.afterCopy.set(copy, done);
     if (rows === 0) {
       copy.end(EMPTY_COPY); // an input without one valid line: a COPY of no rows, and nothing to apply
       return;

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Target } from '../db/target.js';
-import { CopyRowBatcher } from './copy-binary.js';
+import { CHUNK_BYTES, ChunkPool, CopyRowBatcher, type SegmentEnd } from './copy-binary.js';
 import { LineDecoder } from './decode.js';
 import type { DuplicateFilter } from './duplicates.js';
 import { LineSplitter } from './lines.js';
@@ -23,7 +23,8 @@ export interface StageResult {
 /** Where staged rows go: COPY streams, one per segment (db/apply.ts). */
 export interface SegmentSink {
   stream(): Writable;
-  endSegment(rows: number): void;
+  /** The segment's COPY has all its rows; `done` runs once the database has read them all. */
+  endSegment(rows: number, done?: () => void): void;
   /** Rejects when the database side failed: a writer waiting for 'drain' must not wait forever. */
   failed: Promise<never>;
 }
@@ -47,18 +48,19 @@ const MODEL_HINT: Record<number, string> = {
 };
 
 export async function stage(sources: InputSource[], out: SegmentSink, opts: StageOptions): Promise<StageResult> {
+  const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
   const { target, rejects } = opts;
   const column = `${target.name}.${target.column.name}`;
   const decoder = new LineDecoder(target.column.kind === 'halfvec');
-  const batcher = new CopyRowBatcher();
+  const pool = new ChunkPool(Math.ceil((3 * segmentBytes) / CHUNK_BYTES));
+  const batcher = new CopyRowBatcher(pool);
   const duplicates = opts.duplicates;
   const codec = target.idColumn.codec;
   const result: StageResult = { lines: 0, staged: 0, bytes: 0, tokens: 0, dims: target.column.dims };
   const totalBytes = sources.every((s) => s.size !== undefined) ? sources.reduce((n, s) => n + s.size!, 0) : undefined;
   const started = performance.now();
-  const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
-  // Chunks to write, and segment ends (as row counts), in order.
-  let pending: (Buffer | number)[] = [];
+  // Chunks to write, and segment ends, in order.
+  let pending: (Buffer | SegmentEnd)[] = [];
   const multi = sources.length > 1;
   const interrupted = opts.signal && new Promise<never>((_, reject) => {
     const signal = opts.signal!;
@@ -67,9 +69,8 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   });
   interrupted?.catch(() => {});
   const cut = () => {
-    const rows = batcher.segmentRows;
-    const rest = batcher.cut();
-    if (rest) pending.push(rest, rows);
+    const end = batcher.cut();
+    if (end) pending.push(end.last, end);
   };
 
   for (let f = 0; f < sources.length; f++) {
@@ -114,7 +115,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
       const chunk = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       splitter.push(chunk);
       result.bytes += chunk.length;
-      await flush(out, pending);
+      await flush(out, pending, pool);
       pending = [];
       await rejects.drained();
       opts.onProgress?.({ bytes: result.bytes, lines: result.lines, totalBytes }, (performance.now() - started) / 1000);
@@ -122,16 +123,18 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
     splitter.end();
   }
   cut();
-  pending.push(0); // closes a segment that never got a row
-  await flush(out, pending);
+  pending.push(NO_ROWS); // closes a segment that never got a row
+  await flush(out, pending, pool);
   return result;
 }
 
+const NO_ROWS: SegmentEnd = { last: Buffer.alloc(0), rows: 0, chunks: [] };
+
 /** Writes the chunks, waiting while the stream's buffer is full: this is what keeps memory constant. */
-async function flush(out: SegmentSink, items: (Buffer | number)[]): Promise<void> {
+async function flush(out: SegmentSink, items: (Buffer | SegmentEnd)[], pool: ChunkPool): Promise<void> {
   for (const item of items) {
-    if (typeof item === 'number') {
-      out.endSegment(item);
+    if (!Buffer.isBuffer(item)) {
+      out.endSegment(item.rows, () => pool.give(item.chunks));
       continue;
     }
     const stream = out.stream();
