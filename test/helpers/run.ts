@@ -1,0 +1,28 @@
+// runCli with a deadline: a child that hangs is killed (SIGKILL) and the test fails on its exit code
+// instead of hanging the whole suite.
+import type { ChildProcess } from 'node:child_process';
+import { collect, spawnCli, type CliResult } from './cli.js';
+
+export interface TimedResult extends CliResult {
+  timedOut: boolean;
+}
+
+/** Resolves with the child's result, or kills it after timeoutMs and resolves with timedOut set. */
+export async function finish(child: ChildProcess, input?: string | Buffer, timeoutMs = 60_000): Promise<TimedResult> {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  try {
+    const res = await collect(child, input);
+    return { ...res, timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs vecfill with args; stdin gets `input` and is closed. */
+export function run(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<TimedResult> {
+  return finish(spawnCli(args, env), input, timeoutMs);
+}
