@@ -68,9 +68,15 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
     signal.addEventListener('abort', () => reject(signal.reason ?? new Error('interrupted')), { once: true });
   });
   interrupted?.catch(() => {});
+  // Every segment is a temp table, and each holds a few locks until COMMIT: past every 64 segments the
+  // segments double, so even a 100 GB ingest stays within max_locks_per_transaction's default.
+  let segments = 0;
+  let segmentTarget = segmentBytes;
   const cut = () => {
     const end = batcher.cut();
-    if (end) pending.push(end.last, end);
+    if (!end) return;
+    pending.push(end.last, end);
+    if (++segments % 64 === 0) segmentTarget *= 2;
   };
 
   for (let f = 0; f < sources.length; f++) {
@@ -96,7 +102,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
         result.staged++;
-        if (batcher.segmentBytes >= segmentBytes) cut();
+        if (batcher.segmentBytes >= segmentTarget) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
