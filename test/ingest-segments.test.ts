@@ -41,3 +41,20 @@ test('duplicates and unknown ids across many segments are settled as in one', as
   assert.deepEqual(unknownLines, [21, 32, 43]);
   assert.deepEqual(rejected.filter((r) => r.code === 'unknown_id').map((r) => r.custom_id).sort(), ['1000', '1001', '1002']);
 });
+
+test('a hundred and more segments (one or two rows each) apply every row exactly', async (t) => {
+  const table = tableName('seg');
+  const ids = Array.from({ length: 150 }, (_, k) => k + 1);
+  await createTable(table, ids);
+  t.after(() => dropTable(table));
+  const lines = ids.map((id) => okLine(String(id), [id, -id, id / 8]));
+  const summary = await ingest({
+    db: DB_URL,
+    table,
+    inputs: [streamSource('mem', Readable.from([lines.join('\n')]))],
+    segmentBytes: 40, // below one row: every row ends a segment until the segments start doubling
+  });
+  assert.equal(summary.rowsUpdated, 150);
+  assert.equal(summary.rejected, 0);
+  for (const id of [1, 64, 65, 128, 150]) assert.deepEqual(Array.from((await storedVector(table, id))!), [id, -id, id / 8]);
+});
