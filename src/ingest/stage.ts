@@ -31,6 +31,7 @@ export interface SegmentSink {
 
 /** COPY data per segment: large enough that per-statement costs vanish, small enough to overlap well. */
 export const SEGMENT_BYTES = 16 * 1024 * 1024;
+const MIN_TAIL_SEGMENT = 1024 * 1024;
 
 export interface StageOptions {
   target: Target;
@@ -72,7 +73,15 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   // segments double, so even a 100 GB ingest stays within max_locks_per_transaction's default.
   let segments = 0;
   let segmentTarget = segmentBytes;
+  // The last segment's UPDATE is the one part of the database's work that nothing overlaps: when the
+  // input's size is known, segments shrink towards the end (half of what is left, down to 1 MiB).
+  let copied = 0;
+  const tailTarget = () => {
+    const left = (totalBytes! - result.bytes) * (copied + batcher.segmentBytes) / Math.max(1, result.bytes);
+    return Math.max(MIN_TAIL_SEGMENT, left / 2);
+  };
   const cut = () => {
+    copied += batcher.segmentBytes;
     const end = batcher.cut();
     if (!end) return;
     pending.push(end.last, end);
@@ -102,7 +111,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
         result.staged++;
-        if (batcher.segmentBytes >= segmentTarget) cut();
+        if (batcher.segmentBytes >= segmentTarget || (totalBytes && batcher.segmentBytes >= tailTarget())) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
