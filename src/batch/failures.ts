@@ -42,8 +42,13 @@ export class FailureCollector extends Writable {
       if (failure) this.rows.set(record.custom_id!, failure);
       else this.notRows++;
     }
-    if (!this.tee || this.tee.write(chunk)) done();
+    if (!this.tee || chunk.length === 0 || this.tee.write(chunk)) done();
     else this.tee.once('drain', () => done());
+  }
+
+  /** Resolves once every record written so far has been read (a slow tee can hold some back). */
+  flushed(): Promise<void> {
+    return new Promise((resolve, reject) => this.write('', (err) => (err ? reject(err) : resolve())));
   }
 
   counts(): { final: number; retryable: number } {

@@ -15,7 +15,7 @@ import type { ProgressListener } from '../ingest/progress.js';
 import type { InputSource } from '../ingest/sources.js';
 import { FailureCollector } from './failures.js';
 import { ensureLedger, getBatch, insertBatch, isFinal, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
-import { call } from './openai.js';
+import { apiError, call } from './openai.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 
 export interface BatchIngestOptions {
@@ -63,6 +63,9 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
     batchId, outcome, status, ingestedAt: r?.ingestedAt?.toISOString() ?? null, summary: null, failures: { final: 0, retryable: 0, missing: 0 },
   });
   if (rec?.ingestedAt && !opts.force) return result('already_ingested', rec, rec.status);
+  if (!rec && !opts.table) {
+    throw new TargetError(`batch ${batchId} is not in this database's ledger; pass --table (and --id-column, --column) to ingest it anyway`);
+  }
 
   const batch = await call(`cannot retrieve batch ${batchId}`, () => client.batches.retrieve(batchId));
   rec = rec ? (await updateFromApi(db, batch)) ?? rec : await adopt(db, batch, opts);
@@ -75,15 +78,20 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
   const finalize = async (c: pg.ClientBase, counts: { rowsUpdated: number; tokens: number }) => {
     const locked = await getBatch(c, batchId, true);
     if (locked?.ingestedAt && !opts.force) throw new AlreadyIngested();
+    await failures.flushed();
     done.missing = await recordFailures(c, target, batchId, failures);
     await markIngested(c, batchId, counts);
   };
-  const inputs = [batch.output_file_id, batch.error_file_id].filter((id): id is string => !!id).map((id) => apiFileSource(client, id));
+  // A download that fails mid-ingest aborts the ingest through its signal: that is what stops the
+  // COPY in progress before the ROLLBACK (an input that merely throws would leave the COPY open).
+  const downloads = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, downloads.signal]) : downloads.signal;
+  const inputs = [batch.output_file_id, batch.error_file_id].filter((id): id is string => !!id).map((id) => apiFileSource(client, id, downloads));
   let summary: IngestSummary | null = null;
   try {
     if (inputs.length > 0) {
       summary = await ingest({
-        db, ...targetSpec(rec), inputs, rejects: failures, beforeCommit: finalize, onProgress: opts.onProgress, signal: opts.signal,
+        db, ...targetSpec(rec), inputs, rejects: failures, beforeCommit: finalize, onProgress: opts.onProgress, signal,
       });
     } else {
       // A final batch without either file (nothing ran): only the ledger changes.
@@ -98,20 +106,31 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
     }
   } catch (err) {
     if (err instanceof AlreadyIngested) return result('already_ingested', await getBatch(db, batchId), batch.status);
-    throw err;
+    throw downloads.signal.aborted ? downloads.signal.reason : err;
   }
   const after = await getBatch(db, batchId);
   return { ...result('ingested', after, batch.status), summary, failures: { ...failures.counts(), missing: done.missing } };
 }
 
 /** An API file as an ingest input: the download starts when the ingest reaches it, and is read as it
- *  arrives (the SDK's Response body is a web ReadableStream of the bytes). */
-export function apiFileSource(client: OpenAI, fileId: string): InputSource {
+ *  arrives (the SDK's Response body is a web ReadableStream of the bytes). A failure, before or during
+ *  the download, aborts `onError` with the reason. */
+export function apiFileSource(client: OpenAI, fileId: string, onError?: AbortController): InputSource {
   return {
     name: fileId,
     async *open() {
-      const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
-      if (res.body) yield* res.body as unknown as AsyncIterable<Uint8Array>;
+      try {
+        const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
+        if (!res.body) return;
+        try {
+          yield* res.body as unknown as AsyncIterable<Uint8Array>;
+        } catch (err) {
+          throw apiError(err, `download of file ${fileId} broke off`);
+        }
+      } catch (err) {
+        onError?.abort(err);
+        throw err;
+      }
     },
   };
 }
@@ -134,10 +153,7 @@ async function recordFailures(c: pg.ClientBase, target: Target, batchId: string,
 
 /** A batch the ledger does not know (created elsewhere): recorded, with the target the caller names. */
 async function adopt(db: pg.ClientBase, batch: Batch, opts: BatchIngestOptions): Promise<BatchRecord> {
-  if (!opts.table) {
-    throw new TargetError(`batch ${batch.id} is not in this database's ledger; pass --table (and --id-column, --column) to ingest it anyway`);
-  }
-  const target = await resolveTarget(db, { table: opts.table, idColumn: opts.idColumn, column: opts.column });
+  const target = await resolveTarget(db, { table: opts.table!, idColumn: opts.idColumn, column: opts.column });
   await insertBatch(db, {
     ...ledgerTarget(target), batchId: batch.id, runId: batch.metadata?.vecfill_run ?? 'external', model: batch.model ?? null,
     dimensions: null, encoding: null, inputFileId: batch.input_file_id, status: batch.status,

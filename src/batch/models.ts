@@ -57,3 +57,10 @@ export function checkDimensions(column: { name: string; type: string; dims: numb
 export function estimateCost(model: string, tokens: number): number {
   return (tokens / 1_000_000) * modelInfo(model).batchPricePerMillion;
 }
+
+/** Dollars, with enough digits to show small estimates. */
+export function dollars(x: number): string {
+  if (x === 0) return '$0';
+  if (x < 0.0001) return '<$0.0001';
+  return x < 1 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`;
+}

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type OpenAI from 'openai';
 import { listBatches, updateFromApi, isFinal, type BatchFilter, type BatchRecord } from './ledger.js';
-import { estimateCost, MODELS } from './models.js';
+import { dollars, estimateCost, MODELS } from './models.js';
 import { call } from './openai.js';
 
 export interface BatchStatus {
@@ -85,11 +85,11 @@ export function statusTable(rows: BatchStatus[]): string {
     n(r.requests.failed),
     formatAge(r.ageSeconds),
     `${r.tokensEstimated ? '~' : ''}${n(r.tokens)}`,
-    r.cost === null ? '?' : `$${r.cost.toFixed(4)}`,
+    r.cost === null ? '?' : dollars(r.cost),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   const totalCost = rows.reduce((s, r) => s + (r.cost ?? 0), 0);
   const inFlight = rows.filter((r) => !isFinal(r.status)).length;
-  return [line(head), ...body.map(line), `${n(rows.length)} batches, ${n(inFlight)} in flight, ~$${totalCost.toFixed(4)}`].join('\n') + '\n';
+  return [line(head), ...body.map(line), `${n(rows.length)} batches, ${n(inFlight)} in flight, ${dollars(totalCost)}`].join('\n') + '\n';
 }

@@ -79,10 +79,14 @@ export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
     const runId = opts.runId ?? newRunId();
     const batches: SubmittedBatch[] = [];
     for (const p of plans) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
-      const b = await submitOne(client, opts, runId, p);
-      batches.push(b);
-      opts.onBatch?.(b);
+      try {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+        const b = await submitOne(client, opts, runId, p);
+        batches.push(b);
+        opts.onBatch?.(b);
+      } catch (err) {
+        throw partialFailure(err as Error, batches);
+      }
     }
     return { runId, batches };
   } finally {
@@ -144,11 +148,19 @@ async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: stri
       inputFileId: uploaded.id, status: batch.status, requestTotal: p.scan.ids.length, estimatedTokens: p.tokens, attempt: opts.attempt,
     }, p.scan.ids);
   } catch (err) {
-    throw new Error(`batch ${batch.id} was created from ${file} but could not be recorded in the ledger (${(err as Error).message}); ` +
-      `cancel it with: vecfill cancel ${batch.id}`);
+    throw Object.assign(new Error(`batch ${batch.id} was created from ${file} but could not be recorded in the ledger ` +
+      `(${(err as Error).message}); cancel it with: vecfill cancel ${batch.id}`), { partial: true });
   }
   return {
     file, batchId: batch.id, inputFileId: uploaded.id, status: batch.status, requests: p.scan.ids.length,
     estimatedTokens: p.tokens, table: p.target.name, column: p.target.column.name,
   };
+}
+
+/** A failure after some batches were created: they are in the ledger and running, and the message says so. */
+function partialFailure(err: Error & { partial?: boolean }, done: SubmittedBatch[]): Error {
+  if (done.length === 0) return err;
+  const e = new Error(`${err.message}; ${done.length} batch${done.length === 1 ? ' was' : 'es were'} created before it and ` +
+    `recorded in the ledger (${done.map((b) => b.batchId).join(', ')}): see vecfill status`);
+  return Object.assign(e, { partial: true });
 }

@@ -5,25 +5,43 @@ import { terminalProgress } from '../ingest/progress.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const INGEST_HELP = `Usage: vecfill ingest [options] [FILE...]
+       vecfill ingest --batch ID [--batch ID...] | --all-completed [options]
 
 Applies OpenAI Batch API embedding output (JSON Lines) to a pgvector column, streamed,
 in one transaction: every valid line is applied, or nothing is.
 No FILE, or "-", reads stdin. Several files go into one transaction.
 
+With --batch or --all-completed, reads each batch's output and error files straight from the
+API (one transaction per batch; the target comes from the ledger), records each row that failed
+in vecfill.row_failures (an HTTP 4xx other than 429 for good, anything else to retry), and marks
+the batch ingested in the same transaction. Expired and cancelled batches are ingested too (their
+partial output is paid for). A batch already ingested is skipped unless --force.
+
 Options:
   --db URL            PostgreSQL connection URL (default: $DATABASE_URL; the PG*
                       variables fill in what the URL leaves out)
-  --table NAME        target table, e.g. docs, app.docs, '"My Schema"."Docs"' (required)
+  --table NAME        target table, e.g. docs, app.docs, '"My Schema"."Docs"' (required for
+                      files; with --batch/--all-completed see below)
   --id-column NAME    column matched against custom_id (default: id)
   --column NAME       vector or halfvec column to fill (default: embedding)
   --rejects FILE      write every line that set no row as JSON: line, custom_id, reason, raw
-  --dry-run           read, validate and report everything; change nothing
+  --dry-run           read, validate and report everything; change nothing (files only)
+  --batch ID          ingest this batch from the API (repeatable); with --table, also a
+                      batch that is not in the ledger
+  --all-completed     ingest every finished batch of the ledger not yet ingested
+                      (completed, expired, cancelled; --table limits it to one table)
+  --force             with --batch: ingest a batch again even if it was already ingested
   --json              print the summary as one JSON object
   --quiet             no progress on stderr
   -h, --help          this help
 
+Environment (--batch, --all-completed): OPENAI_API_KEY (required); OPENAI_BASE_URL for an
+OpenAI-compatible server.
+
 Exit codes: 0 every line applied; 3 applied, but some lines were rejected or had
-unknown ids; 1 failed and nothing changed; 2 usage error.
+unknown ids (with --batch: some rows failed, or a batch failed as a whole); 1 failed and
+nothing changed (with --batch: that batch's transaction; or a batch is not finished yet);
+2 usage error.
 `;
 
 export async function ingestCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -39,6 +57,9 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      batch: { type: 'string', multiple: true },
+      'all-completed': { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +67,11 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
     process.stdout.write(INGEST_HELP);
     return EXIT.ok;
   }
+  if (values.batch?.length || values['all-completed']) {
+    const { ingestBatchesCommand } = await import('./ingest-batch.js'); // the OpenAI SDK only when needed
+    return ingestBatchesCommand(values, positionals, signal);
+  }
+  if (values.force) throw new UsageError('--force goes with --batch (files are always ingested)');
   if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
   const db = values.db ?? process.env.DATABASE_URL;
   if (!db) throw new UsageError('no database: pass --db URL or set DATABASE_URL');

@@ -1,6 +1,5 @@
 // main: the vecfill command. Dispatches to one file per command, maps errors to exit codes, and turns
 // SIGINT/SIGTERM into a clean rollback.
-import { ingestCommand, INGEST_HELP } from './ingest.js';
 import { EXIT, UsageError } from './usage.js';
 import { IdentifierError } from '../db/identifiers.js';
 
@@ -10,24 +9,40 @@ Fills pgvector columns through the OpenAI Batch API.
 
 Commands:
   ingest [FILE...]    apply Batch API embedding output to a vector column, in one transaction
+                      (--batch ID / --all-completed: straight from the API)
+  prepare             write request files for the rows whose vector column is NULL
+  submit FILE...      upload request files and create batches, recorded in the ledger
+  status              refresh and show the batches in the ledger
+  cancel [BATCH...]   cancel batches in flight
 
 Run "vecfill <command> --help" for a command's options.
 
 Exit codes: 0 done; 3 done with rejected lines; 1 failed, nothing applied; 2 usage error.
 `;
 
-const COMMANDS: Record<string, { run(argv: string[], signal: AbortSignal): Promise<number>; help: string }> = {
-  ingest: { run: ingestCommand, help: INGEST_HELP },
+interface Command {
+  run(argv: string[], signal: AbortSignal): Promise<number>;
+  help: string;
+}
+
+// Commands load on use: the tokenizer and the OpenAI SDK cost ~0.3 s and ~50 MB at start-up, which a
+// plain `vecfill ingest` should not pay.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  ingest: async () => { const m = await import('./ingest.js'); return { run: m.ingestCommand, help: m.INGEST_HELP }; },
+  prepare: async () => { const m = await import('./prepare.js'); return { run: m.prepareCommand, help: m.PREPARE_HELP }; },
+  submit: async () => { const m = await import('./submit.js'); return { run: m.submitCommand, help: m.SUBMIT_HELP }; },
+  status: async () => { const m = await import('./status.js'); return { run: m.statusCommand, help: m.STATUS_HELP }; },
+  cancel: async () => { const m = await import('./cancel.js'); return { run: m.cancelCommand, help: m.CANCEL_HELP }; },
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
-    process.stdout.write(rest[0] && COMMANDS[rest[0]] ? COMMANDS[rest[0]].help : HELP);
+    process.stdout.write(rest[0] && Object.hasOwn(COMMANDS, rest[0]) ? (await COMMANDS[rest[0]]()).help : HELP);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) return usage(`unknown command ${JSON.stringify(name)}`);
+  if (!Object.hasOwn(COMMANDS, name)) return usage(`unknown command ${JSON.stringify(name)}`);
+  const command = await COMMANDS[name]();
   const ac = new AbortController();
   const onSignal = (sig: string) => {
     if (ac.signal.aborted) process.exit(EXIT.failed); // a second signal: go now; the server rolls back
@@ -42,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || err instanceof IdentifierError || e.code?.startsWith('ERR_PARSE_ARGS')) {
       return usage(e.message, name);
     }
-    const what = ac.signal.aborted ? `${(ac.signal.reason as Error).message}; nothing was changed` : `${e.message}; nothing was changed`;
+    // An error that leaves something done behind (a batch created by submit) says so itself.
+    const tail = (err as { partial?: boolean }).partial ? '' : '; nothing was changed';
+    const what = ac.signal.aborted ? `${(ac.signal.reason as Error).message}${tail}` : `${e.message}${tail}`;
     process.stderr.write(`vecfill ${name}: ${what}\n`);
     if (process.env.VECFILL_DEBUG) process.stderr.write(`${e.stack}\n`);
     return EXIT.failed;

@@ -118,6 +118,11 @@ export class Applier {
     return this.result;
   }
 
+  /** Waits until every queued statement has ended, however. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.work);
+  }
+
   /** Stops the current COPY (a CopyFail: the transaction is then aborted, nothing applied). */
   abort(reason: Error): void {
     this.fail(reason);

@@ -135,7 +135,11 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
       mbPerSecond: staged.bytes / 1024 / 1024 / seconds,
     };
   } catch (err) {
-    // The first statement that failed says why; the ones queued after it only say "aborted".
+    // An input that failed leaves a COPY open: end it (CopyFail) and let the queue drain, so the
+    // ROLLBACK that follows is not stuck behind it. The first statement that failed says why; the
+    // ones queued after it only say "aborted".
+    applier.abort(err as Error);
+    await applier.settle();
     throw applier.failure ?? err;
   } finally {
     opts.signal?.removeEventListener('abort', abort);

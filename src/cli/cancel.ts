@@ -1,0 +1,67 @@
+// vecfill cancel: cancel batches in flight and record it.
+import { parseArgs } from 'node:util';
+import { connect } from '../db/connect.js';
+import { cancelBatches } from '../batch/cancel.js';
+import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
+import { openaiClient } from '../batch/openai.js';
+import { tableFilter } from '../batch/target-names.js';
+import { databaseUrl } from './options.js';
+import { EXIT } from './usage.js';
+
+export const CANCEL_HELP = `Usage: vecfill cancel [options] [BATCH...]
+
+Cancels the given batches, or, with none given, every batch in flight in the ledger (those the
+filters select). A batch goes to "cancelling", then "cancelled" with the output of the requests
+that already ran: that output is paid for, so ingest it (vecfill ingest --batch ID).
+
+Options:
+  --db URL        PostgreSQL connection URL (default: $DATABASE_URL)
+  --table NAME    with no BATCH: only batches of this table
+  --run ID        with no BATCH: only batches of this run
+  --json          print {"batches": [...]} as one JSON object
+  -h, --help      this help
+
+Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
+
+Exit codes: 0 done (a batch that had already ended is reported, not an error); 1 failed;
+2 usage error.
+`;
+
+export async function cancelCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      run: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CANCEL_HELP);
+    return EXIT.ok;
+  }
+  const url = databaseUrl(values.db);
+  const client = openaiClient();
+  const db = await connect(url);
+  try {
+    await ensureLedger(db);
+    const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
+    const results = await cancelBatches(db, client, positionals, filter);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ batches: results }) + '\n');
+    } else if (results.length === 0) {
+      process.stdout.write('no batch in flight to cancel\n');
+    } else {
+      for (const r of results) {
+        const what = r.cancelled ? `${r.status} (cancel requested)` : `already ${r.status}, not cancelled`;
+        process.stdout.write(`${r.batchId}  ${what}${r.inLedger ? '' : '  (not in this ledger)'}\n`);
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    await db.end().catch(() => {});
+  }
+}

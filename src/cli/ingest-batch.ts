@@ -1,0 +1,91 @@
+// vecfill ingest --batch / --all-completed: batches straight from the API, one transaction each.
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { connect } from '../db/connect.js';
+import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
+import { ensureLedger, listBatches } from '../batch/ledger.js';
+import { openaiClient } from '../batch/openai.js';
+import { refreshBatches } from '../batch/status.js';
+import { tableFilter } from '../batch/target-names.js';
+import { terminalProgress } from '../ingest/progress.js';
+import { databaseUrl, n } from './options.js';
+import { EXIT, UsageError } from './usage.js';
+
+export interface BatchIngestValues {
+  db?: string;
+  table?: string;
+  'id-column'?: string;
+  column?: string;
+  rejects?: string;
+  'dry-run'?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  batch?: string[];
+  'all-completed'?: boolean;
+  force?: boolean;
+}
+
+const INGESTABLE = ['completed', 'expired', 'cancelled'];
+
+export async function ingestBatchesCommand(values: BatchIngestValues, positionals: string[], signal: AbortSignal): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('FILE arguments and --batch/--all-completed do not mix');
+  if (values.batch?.length && values['all-completed']) throw new UsageError('--batch and --all-completed do not mix');
+  if (values['dry-run']) throw new UsageError('--dry-run reads files; it does not go with --batch/--all-completed');
+  const url = databaseUrl(values.db);
+  const client = openaiClient();
+  const db = await connect(url);
+  const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
+  const results: BatchIngestResult[] = [];
+  try {
+    await ensureLedger(db);
+    let ids = values.batch ?? [];
+    if (values['all-completed']) {
+      const filter = values.table ? { target: await tableFilter(db, values.table) } : {};
+      await refreshBatches(db, client, { ...filter, inFlight: true });
+      ids = (await listBatches(db, filter)).filter((b) => b.ingestedAt === null && INGESTABLE.includes(b.status)).map((b) => b.batchId);
+    }
+    for (const batchId of ids) {
+      const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
+      try {
+        const r = await ingestBatch({
+          db, client, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
+          rejects, onProgress: progress?.listener, signal,
+        });
+        results.push(r);
+        if (!values.json) process.stdout.write(describe(r));
+      } finally {
+        progress?.done();
+      }
+    }
+  } finally {
+    await db.end().catch(() => {});
+    if (rejects) {
+      rejects.end();
+      await finished(rejects).catch(() => {});
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify({ batches: results }) + '\n');
+  else if (results.length === 0) process.stdout.write('no finished batch left to ingest\n');
+  if (results.some((r) => r.outcome === 'not_finished')) return EXIT.failed;
+  const failed = results.some((r) => r.outcome === 'batch_failed' || (r.summary?.rejected ?? 0) > 0 || r.failures.missing > 0);
+  return failed ? EXIT.partial : EXIT.ok;
+}
+
+function describe(r: BatchIngestResult): string {
+  switch (r.outcome) {
+    case 'already_ingested':
+      return `${r.batchId}: already ingested at ${r.ingestedAt}; --force ingests it again\n`;
+    case 'not_finished':
+      return `${r.batchId}: ${r.status}, not finished; nothing ingested (vecfill status shows where it is)\n`;
+    case 'batch_failed':
+      return `${r.batchId}: the batch failed as a whole; nothing to ingest, its rows can be submitted again (vecfill status shows why)\n`;
+    case 'ingested': {
+      const s = r.summary;
+      const f = r.failures;
+      const applied = s ? `updated ${n(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${n(s.lines)} lines` : 'no output or error file';
+      const failedRows = f.final + f.retryable + f.missing;
+      const tail = failedRows ? `; rows without a vector: ${n(f.final)} failed for good, ${n(f.retryable)} to retry, ${n(f.missing)} missing` : '';
+      return `${r.batchId} (${r.status}): ${applied}${tail}\n`;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// vecfill status: refresh the ledger from the API and show it.
+import { parseArgs } from 'node:util';
+import { connect } from '../db/connect.js';
+import { ledgerExists, type BatchFilter } from '../batch/ledger.js';
+import { openaiClient } from '../batch/openai.js';
+import { describeBatch, refreshBatches, statusTable } from '../batch/status.js';
+import { tableFilter } from '../batch/target-names.js';
+import { databaseUrl } from './options.js';
+import { EXIT } from './usage.js';
+
+export const STATUS_HELP = `Usage: vecfill status [options]
+
+Asks the API about every batch in the ledger that is not final yet (final: completed, failed,
+expired, cancelled), records the answers, and shows each batch: status, requests done/total
+and failed, age, tokens (~ while only estimated) and cost at Batch API prices.
+
+Options:
+  --db URL        PostgreSQL connection URL (default: $DATABASE_URL)
+  --table NAME    only batches of this table
+  --run ID        only batches of this run
+  --json          print {"batches": [...]} as one JSON object
+  -h, --help      this help
+
+Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
+
+Exit codes: 0 shown; 1 failed (database or API unreachable); 2 usage error.
+`;
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      run: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(STATUS_HELP);
+    return EXIT.ok;
+  }
+  const url = databaseUrl(values.db);
+  const client = openaiClient();
+  const db = await connect(url);
+  try {
+    const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
+    const records = (await ledgerExists(db)) ? await refreshBatches(db, client, filter) : [];
+    const rows = records.map((r) => describeBatch(r));
+    process.stdout.write(values.json ? JSON.stringify({ batches: rows }) + '\n' : statusTable(rows));
+    return EXIT.ok;
+  } finally {
+    await db.end().catch(() => {});
+  }
+}

@@ -1,0 +1,63 @@
+// vecfill submit: request files → Batch API batches, recorded in the ledger.
+import { parseArgs } from 'node:util';
+import { openaiClient } from '../batch/openai.js';
+import { submit } from '../batch/submit.js';
+import { databaseUrl, n } from './options.js';
+import { EXIT } from './usage.js';
+
+export const SUBMIT_HELP = `Usage: vecfill submit [options] FILE...
+
+Uploads request files (streamed) and creates one Batch API batch per file: endpoint
+/v1/embeddings, completion window 24h, metadata vecfill_run, vecfill_table and vecfill_column.
+Records each batch and the row ids it carries in the ledger (schema vecfill of the target
+database). Where the vectors go comes from the manifest that "vecfill prepare" wrote beside the
+files, or from --table. Every file is checked before the first upload; files whose rows are
+already in a batch in flight are refused.
+
+Options:
+  --db URL            PostgreSQL connection URL (default: $DATABASE_URL)
+  --table NAME        target table, for files without a manifest (overrides the manifest)
+  --id-column NAME    with --table: column matched against custom_id (default: id)
+  --column NAME       with --table: vector or halfvec column to fill (default: embedding)
+  --run ID            name the run in the ledger and the metadata (default: a new id)
+  --force             submit rows that a batch in flight already carries
+  --json              print {"runId", "batches": [...]} as one JSON object
+  -h, --help          this help
+
+Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
+
+Exit codes: 0 submitted; 1 failed (batches created before the failure are in the ledger);
+2 usage error.
+`;
+
+export async function submitCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      'id-column': { type: 'string' },
+      column: { type: 'string' },
+      run: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SUBMIT_HELP);
+    return EXIT.ok;
+  }
+  const db = databaseUrl(values.db);
+  const client = openaiClient();
+  const summary = await submit({
+    db, client, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
+    runId: values.run, force: values.force, signal,
+    onBatch: values.json ? undefined : (b) => process.stdout.write(
+      `${b.batchId}  ${b.status}  ${b.file}  ${n(b.requests)} requests, ~${n(b.estimatedTokens)} tokens → ${b.table}.${b.column}\n`),
+  });
+  if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else process.stdout.write(`submitted ${summary.batches.length} batch${summary.batches.length === 1 ? '' : 'es'} (run ${summary.runId}); follow them with: vecfill status\n`);
+  return EXIT.ok;
+}

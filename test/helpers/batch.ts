@@ -1,0 +1,91 @@
+// Helpers for the batch commands' tests (prepare, submit, status, cancel, ingest --batch): a fresh
+// database per test (the ledger lives in schema vecfill, so tests must not see each other's batches),
+// the fake OpenAI server, and the environment that points the CLI at both.
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { DB_URL } from './db.js';
+import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from './openai-server.js';
+import { run, type TimedResult } from './run.js';
+
+/** A key that must never show up anywhere vecfill writes. */
+export const API_KEY = 'sk-test-VECFILL-secret-0123456789';
+
+export interface TestDb {
+  url: string;
+  sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/** A new database with pgvector, dropped after the test. */
+export async function freshDatabase(t: TestContext): Promise<TestDb> {
+  const name = `vecfill_${randomBytes(5).toString('hex')}`;
+  const admin = async (text: string) => {
+    const c = new pg.Client({ connectionString: DB_URL });
+    await c.connect();
+    try {
+      await c.query(text);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  t.after(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const u = new URL(DB_URL);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const sql = async (text: string, params: unknown[] = []) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return await c.query(text, params);
+    } finally {
+      await c.end();
+    }
+  };
+  await sql('CREATE EXTENSION IF NOT EXISTS vector');
+  return { url, sql };
+}
+
+/** `docs (id bigint primary key, body text, embedding <vectorType>)` with these texts. */
+export async function docsTable(db: TestDb, rows: [number, string | null][], vectorType = 'vector(1536)', name = 'docs'): Promise<void> {
+  await db.sql(`CREATE TABLE ${name} (id bigint PRIMARY KEY, body text, embedding ${vectorType})`);
+  await db.sql(`INSERT INTO ${name} (id, body) SELECT * FROM unnest($1::int8[], $2::text[])`, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
+}
+
+/** The stored vector of one row, exactly (null if NULL). */
+export async function storedVector(db: TestDb, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
+  const { rows } = await db.sql(`SELECT vector_send(${column}) AS b FROM ${table} WHERE id = $1`, [String(id)]);
+  const b: Buffer | null = rows[0].b;
+  if (b === null) return null;
+  const out = new Float32Array(b.readInt16BE(0));
+  for (let k = 0; k < out.length; k++) out[k] = b.readFloatBE(4 + 4 * k);
+  return out;
+}
+
+export async function fakeOpenAI(t: TestContext, options: OpenAIServerOptions = {}): Promise<OpenAIServer> {
+  const server = await startOpenAIServer(options);
+  t.after(() => server.close());
+  return server;
+}
+
+export interface Vecfill {
+  (...args: string[]): Promise<TimedResult>;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI with --db pointing at the test database and the OpenAI variables at the fake server. */
+export function vecfill(db: TestDb, server?: OpenAIServer): Vecfill {
+  const env: NodeJS.ProcessEnv = server ? { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL } : { OPENAI_API_KEY: '' };
+  const fn = ((...args: string[]) => run([args[0], '--db', db.url, ...args.slice(1)], '', env)) as Vecfill;
+  fn.env = env;
+  return fn;
+}
+
+/** The JSON a command printed with --json (fails the test with its stderr if it printed none). */
+export function json<T = any>(r: TimedResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`no JSON on stdout (exit ${r.code}); stderr: ${r.stderr}`);
+  }
+}
