@@ -8,6 +8,9 @@ SELECT n.nspname AS schema,
        t.typname AS typname,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.atttypmod AS typmod,
+       -- Whether an index leads with this column: the segment UPDATEs then look rows up through it.
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum
+                                          AND i.indisvalid AND i.indpred IS NULL) AS indexed,
        (SELECT string_agg(quote_ident(x.attname), ', ' ORDER BY x.attnum)
           FROM pg_attribute x WHERE x.attrelid = c.oid AND x.attnum > 0 AND NOT x.attisdropped) AS columns
 FROM pg_class c

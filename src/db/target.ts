@@ -12,7 +12,8 @@ export interface Target {
   name: string;
   /** The quoted, qualified table for SQL text. */
   sql: string;
-  idColumn: { name: string; sql: string; type: string; codec: IdCodec };
+  /** indexed: an index leads with the id column, so a few rows can be found without a scan. */
+  idColumn: { name: string; sql: string; type: string; codec: IdCodec; indexed: boolean };
   column: { name: string; sql: string; type: string; kind: 'vector' | 'halfvec'; dims: number | null };
 }
 
@@ -24,7 +25,7 @@ export interface TargetSpec {
 
 interface CatalogRow {
   schema: string; table: string; kind: string; column: string | null;
-  typname: string | null; type: string | null; typmod: number | null; columns: string | null;
+  typname: string | null; type: string | null; typmod: number | null; indexed: boolean | null; columns: string | null;
 }
 
 export async function resolveTarget(client: pg.ClientBase, spec: TargetSpec): Promise<Target> {
@@ -59,7 +60,7 @@ export async function resolveTarget(client: pg.ClientBase, spec: TargetSpec): Pr
   return {
     name,
     sql: quoteQualified([first.schema, first.table]),
-    idColumn: { name: idName, sql: quoteIdent(idName), type: id.type!, codec },
+    idColumn: { name: idName, sql: quoteIdent(idName), type: id.type!, codec, indexed: id.indexed === true },
     column: {
       name: colName,
       sql: quoteIdent(colName),

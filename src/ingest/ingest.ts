@@ -81,13 +81,15 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
 
 async function run(client: pg.ClientBase, target: Target, sources: InputSource[], rejects: Rejects,
   opts: IngestOptions, started: number): Promise<IngestSummary> {
-  const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+  // Without an index on the id column, every segment's UPDATE would scan the whole target: then one
+  // segment, one scan, as the plain single UPDATE does.
+  const segmentBytes = opts.segmentBytes ?? (target.idColumn.indexed ? SEGMENT_BYTES : Infinity);
   const duplicates = new DuplicateFilter();
   const dryRun = opts.dryRun ?? false;
   const applier = new Applier(client, target, {
     dryRun,
     duplicates,
-    bufferBytes: segmentBytes,
+    bufferBytes: Math.min(segmentBytes, SEGMENT_BYTES),
     onUnknown: ({ ord, id }) => rejects.add({
       file: sources.length > 1 ? sources[Math.floor(ord / 2 ** 32)].name : undefined,
       line: ord % 2 ** 32,

@@ -53,7 +53,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   const { target, rejects } = opts;
   const column = `${target.name}.${target.column.name}`;
   const decoder = new LineDecoder(target.column.kind === 'halfvec');
-  const pool = new ChunkPool(Math.ceil((3 * segmentBytes) / CHUNK_BYTES));
+  const pool = new ChunkPool(Math.ceil((3 * Math.min(segmentBytes, SEGMENT_BYTES)) / CHUNK_BYTES));
   const batcher = new CopyRowBatcher(pool);
   const duplicates = opts.duplicates;
   const codec = target.idColumn.codec;
