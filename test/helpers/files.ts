@@ -2,15 +2,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RejectRecord } from '../../src/ingest/rejects.js';
 
-export interface RejectLine {
-  file?: string;
-  line?: number;
-  custom_id?: string;
-  code: string;
-  reason: string;
-  raw?: string;
-}
+/** A record of the rejects file, as the library declares it. */
+export type RejectLine = RejectRecord;
 
 /** A fresh directory under the OS temp dir; register `cleanup` with t.after. */
 export async function tempDir(): Promise<{ dir: string; path(name: string): string; cleanup(): Promise<void> }> {
