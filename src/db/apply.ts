@@ -45,15 +45,12 @@ export class Applier {
   private readonly work: Promise<unknown>[] = [];
   /** The first error of any queued statement: the cause, where later ones only say "aborted". */
   failure: Error | undefined;
-  /** Rejects with that first error: writers waiting on a COPY that will never start wake on it. */
-  readonly failed: Promise<never>;
-  private rejectFailed!: (err: Error) => void;
+  /** Aborted with that first error: writers waiting on a COPY that will never start wake on it. */
+  private readonly failedController = new AbortController();
+  readonly failed = this.failedController.signal;
   private readonly result: ApplyResult = { rowsUpdated: 0, unknownIds: 0, duplicates: 0 };
 
-  constructor(private readonly client: pg.ClientBase, private readonly target: Target, private readonly opts: ApplyOptions) {
-    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
-    this.failed.catch(() => {});
-  }
+  constructor(private readonly client: pg.ClientBase, private readonly target: Target, private readonly opts: ApplyOptions) {}
 
   async begin(): Promise<void> {
     // temp_buffers only takes effect before the session's first temp table: set it first, so the
@@ -144,7 +141,7 @@ export class Applier {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    this.rejectFailed(err);
+    this.failedController.abort(err);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -10,7 +10,8 @@ import { DuplicateFilter } from './duplicates.js';
 import type { ProgressListener } from './progress.js';
 import { Rejects } from './rejects.js';
 import { fileSource, type InputSource } from './sources.js';
-import { SEGMENT_BYTES, stage } from './stage.js';
+import { SEGMENT_BYTES } from './segment-plan.js';
+import { stage } from './stage.js';
 
 export interface IngestOptions extends TargetSpec {
   /** A connection string, or a connected client (left open; it must not be inside a transaction). */

@@ -10,6 +10,7 @@ import type { DuplicateFilter } from './duplicates.js';
 import { LineSplitter } from './lines.js';
 import type { ProgressListener } from './progress.js';
 import { rawLine, type Rejects } from './rejects.js';
+import { SEGMENT_BYTES, SegmentPlan } from './segment-plan.js';
 import type { InputSource } from './sources.js';
 
 export interface StageResult {
@@ -25,13 +26,11 @@ export interface SegmentSink {
   stream(): Writable;
   /** The segment's COPY has all its rows; `done` runs once the database has read them all. */
   endSegment(rows: number, done?: () => void): void;
-  /** Rejects when the database side failed: a writer waiting for 'drain' must not wait forever. */
-  failed: Promise<never>;
+  /** Aborts (with the error) when the database side failed: a writer waiting for 'drain' must not
+   *  wait forever. */
+  failed: AbortSignal;
 }
 
-/** COPY data per segment: large enough that per-statement costs vanish, small enough to overlap well. */
-export const SEGMENT_BYTES = 16 * 1024 * 1024;
-const MIN_TAIL_SEGMENT = 1024 * 1024;
 
 export interface StageOptions {
   target: Target;
@@ -63,23 +62,11 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   // Chunks to write, and segment ends, in order.
   let pending: (Buffer | SegmentEnd)[] = [];
   const multi = sources.length > 1;
-  // Every segment is a temp table, and each holds a few locks until COMMIT: past every 64 segments the
-  // segments double, so even a 100 GB ingest stays within max_locks_per_transaction's default.
-  let segments = 0;
-  let segmentTarget = segmentBytes;
-  // The last segment's UPDATE is the one part of the database's work that nothing overlaps: when the
-  // input's size is known, segments shrink towards the end (half of what is left, down to 1 MiB).
-  let copied = 0;
-  const tailTarget = () => {
-    const left = (totalBytes! - result.bytes) * (copied + batcher.segmentBytes) / Math.max(1, result.bytes);
-    return Math.max(MIN_TAIL_SEGMENT, left / 2);
-  };
+  const plan = new SegmentPlan(segmentBytes, totalBytes);
   const cut = () => {
-    copied += batcher.segmentBytes;
+    plan.cut(batcher.segmentBytes);
     const end = batcher.cut();
-    if (!end) return;
-    pending.push(end.last, end);
-    if (++segments % 64 === 0) segmentTarget *= 2;
+    if (end) pending.push(end.last, end);
   };
 
   for (let f = 0; f < sources.length; f++) {
@@ -105,7 +92,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
         result.staged++;
-        if (batcher.segmentBytes >= segmentTarget || (totalBytes && batcher.segmentBytes >= tailTarget())) cut();
+        if (plan.full(batcher.segmentBytes, result.bytes)) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
@@ -152,12 +139,16 @@ async function flush(out: SegmentSink, items: (Buffer | SegmentEnd)[], pool: Chu
   }
 }
 
-async function drainOrFail(out: Writable, failed: Promise<never>): Promise<void> {
-  const ac = new AbortController();
+async function drainOrFail(out: Writable, failed: AbortSignal): Promise<void> {
+  const done = new AbortController();
+  const signal = AbortSignal.any([done.signal, failed]);
   try {
-    await Promise.race([once(out, 'drain', { signal: ac.signal }), once(out, 'close', { signal: ac.signal }), failed]);
+    await Promise.race([once(out, 'drain', { signal }), once(out, 'close', { signal })]);
+  } catch (err) {
+    if (failed.aborted) throw failed.reason;
+    throw err;
   } finally {
-    ac.abort();
+    done.abort();
   }
   if (out.destroyed) throw streamError(out);
 }
