@@ -5,7 +5,9 @@
 SELECT t.{id}::text AS id,
        s.in_flight,
        s.failed,
-       CASE WHEN s.in_flight OR s.failed THEN NULL ELSE t.{text}::text END AS text
+       s.exhausted,
+       s.unseen,
+       CASE WHEN s.in_flight OR s.failed OR s.exhausted OR s.unseen THEN NULL ELSE t.{text}::text END AS text
 FROM {table} AS t
 CROSS JOIN LATERAL (
 {flags}

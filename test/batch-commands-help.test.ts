@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-const COMMANDS = ['prepare', 'submit', 'status', 'cancel', 'ingest'];
+const COMMANDS = ['prepare', 'submit', 'status', 'cancel', 'ingest', 'retry', 'run'];
 const PROBE = fileURLToPath(new URL('./helpers/cli-in-process.ts', import.meta.url));
 
 type Result = { args: string[]; code: number; stdout: string; stderr: string };

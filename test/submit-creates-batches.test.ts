@@ -27,7 +27,9 @@ test('two files make two batches, with metadata, in the ledger with their rows',
     const remote = server.state.batches.get(b.batchId)!.json;
     assert.equal(remote.endpoint, '/v1/embeddings');
     assert.equal(remote.completion_window, '24h');
-    assert.deepEqual(remote.metadata, { vecfill_run: 'run-one', vecfill_table: 'public.docs', vecfill_column: 'embedding' });
+    const { vecfill_db: tag, ...names } = remote.metadata ?? {};
+    assert.deepEqual(names, { vecfill_run: 'run-one', vecfill_table: 'public.docs', vecfill_column: 'embedding' });
+    assert.match(tag ?? '', /^[0-9a-f]{16}$/, 'vecfill_db: a hash naming the database, never its name');
     assert.equal(server.state.fileText(remote.input_file_id), await readFile(files[i], 'utf8'), 'uploaded byte for byte');
     assert.equal(b.inputFileId, remote.input_file_id);
   }

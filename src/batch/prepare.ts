@@ -30,6 +30,10 @@ export interface PrepareOptions extends TargetSpec, RequestFileLimits {
   prefix?: string;
   /** Cut inputs over the model's limit to fit (default), or leave their rows out (false). */
   truncate?: boolean;
+  /** Leave out rows whose (not final) failures number this many or more (default: no limit). */
+  maxAttempts?: number;
+  /** Only rows the ledger has seen fail or leave with a failed batch: the rows to retry (vecfill retry). */
+  onlyRetry?: boolean;
   signal?: AbortSignal;
 }
 
@@ -65,6 +69,10 @@ export interface PrepareSummary {
   inFlight: number;
   /** Left out: failed for good earlier (see vecfill.row_failures). */
   failedForGood: number;
+  /** Left out: failed maxAttempts times already. */
+  outOfAttempts: number;
+  /** Left out with onlyRetry: never submitted (vecfill prepare sends them). */
+  neverSubmitted: number;
 }
 
 const IDS_KEPT = 20;
@@ -96,7 +104,7 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
     model, dimensions: opts.dimensions ?? null, outputDims, encoding, files: [], manifest: null,
     requests: 0, tokens: 0, estimatedCost: 0,
     emptyText: { count: 0, ids: [] }, truncated: { count: 0, ids: [] }, tooLong: { count: 0, ids: [] },
-    inFlight: 0, failedForGood: 0,
+    inFlight: 0, failedForGood: 0, outOfAttempts: 0, neverSubmitted: 0,
   };
   const note = (list: RowList, id: string) => {
     if (list.count++ < IDS_KEPT) list.ids.push(id);
@@ -105,7 +113,10 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   const truncate = opts.truncate ?? true;
 
   const withLedger = await ledgerExists(client);
-  const flags = withLedger ? sqlTemplate('prepare-flags.sql', { id: target.idColumn.sql }) : 'SELECT false AS in_flight, false AS failed';
+  const onlyRetry = opts.onlyRetry ?? false;
+  const flags = withLedger
+    ? sqlTemplate('prepare-flags.sql', { id: target.idColumn.sql })
+    : `SELECT false AS in_flight, false AS failed, false AS exhausted, ${onlyRetry} AS unseen`;
   const select = sqlTemplate('prepare-rows.sql', {
     flags, table: target.sql, id: target.idColumn.sql, text: quoteIdent(textName), column: target.column.sql,
     where: opts.where?.trim() ? opts.where : 'true',
@@ -114,14 +125,16 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   let created = false;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`, withLedger ? [names.tableSchema, names.tableName, names.column] : []);
+    await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`, withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : []);
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
-      const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
+      const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; exhausted: boolean; unseen: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
       if (rows.length === 0) break;
       for (const row of rows) {
         if (row.in_flight) { summary.inFlight++; continue; }
         if (row.failed) { summary.failedForGood++; continue; }
+        if (row.exhausted) { summary.outOfAttempts++; continue; }
+        if (row.unseen) { summary.neverSubmitted++; continue; }
         if (row.text === null || row.text.trim() === '') { note(summary.emptyText, row.id); continue; }
         const fitted = fitTokens(row.text, truncate ? MAX_INPUT_TOKENS : Infinity);
         if (fitted.tokens > MAX_INPUT_TOKENS) { note(summary.tooLong, row.id); continue; }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from '../db/connect.js';
 import { resolveTarget, TargetError, type Target } from '../db/target.js';
 import { UsageError } from '../cli/usage.js';
+import { databaseTag } from './adopt.js';
 import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
 import { findInManifest } from './manifest.js';
 import { checkDimensions } from './models.js';
@@ -64,8 +65,11 @@ export function newRunId(): string {
 
 /** Metadata that names the run, table and column on the batch itself, so a batch created but never
  *  recorded (a crash in between) can be found again in the API's batch list. */
-export function batchMetadata(runId: string, names: LedgerTarget): Record<string, string> {
-  return { vecfill_run: runId, vecfill_table: `${names.tableSchema}.${names.tableName}`, vecfill_column: names.column };
+export function batchMetadata(runId: string, names: LedgerTarget, dbTag?: string): Record<string, string> {
+  return {
+    vecfill_run: runId, vecfill_table: `${names.tableSchema}.${names.tableName}`, vecfill_column: names.column,
+    ...(dbTag ? { vecfill_db: dbTag } : {}),
+  };
 }
 
 export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
@@ -77,11 +81,12 @@ export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
     await ensureLedger(client);
     if (!opts.force) for (const p of plans) await refuseInFlight(client, p);
     const runId = opts.runId ?? newRunId();
+    const dbTag = await databaseTag(client);
     const batches: SubmittedBatch[] = [];
     for (const p of plans) {
       try {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
-        const b = await submitOne(client, opts, runId, p);
+        const b = await submitOne(client, opts, runId, dbTag, p);
         batches.push(b);
         opts.onBatch?.(b);
       } catch (err) {
@@ -126,7 +131,7 @@ async function refuseInFlight(client: pg.ClientBase, p: Plan): Promise<void> {
   }
 }
 
-async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: string, p: Plan): Promise<SubmittedBatch> {
+async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
   const api = opts.client;
   const file = p.scan.path;
   const uploaded = await call(`cannot upload ${file}`, () => api.files.create({ file: createReadStream(file), purpose: 'batch' }));
@@ -136,7 +141,7 @@ async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: stri
       input_file_id: uploaded.id,
       endpoint: '/v1/embeddings',
       completion_window: '24h',
-      metadata: batchMetadata(runId, p.names),
+      metadata: batchMetadata(runId, p.names, dbTag),
     }));
   } catch (err) {
     await api.files.delete(uploaded.id).catch(() => {});

@@ -14,6 +14,8 @@ Commands:
   submit FILE...      upload request files and create batches, recorded in the ledger
   status              refresh and show the batches in the ledger
   cancel [BATCH...]   cancel batches in flight
+  retry               write request files for the rows that may be tried again
+  run                 the whole round trip, resumable: prepare, submit, poll, ingest, retry
 
 Run "vecfill <command> --help" for a command's options.
 
@@ -33,6 +35,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   submit: async () => { const m = await import('./submit.js'); return { run: m.submitCommand, help: m.SUBMIT_HELP }; },
   status: async () => { const m = await import('./status.js'); return { run: m.statusCommand, help: m.STATUS_HELP }; },
   cancel: async () => { const m = await import('./cancel.js'); return { run: m.cancelCommand, help: m.CANCEL_HELP }; },
+  retry: async () => { const m = await import('./retry.js'); return { run: m.retryCommand, help: m.RETRY_HELP }; },
+  run: async () => { const m = await import('./run-command.js'); return { run: m.runCommand, help: m.RUN_HELP }; },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -96,7 +96,7 @@ function ids(list: RowList): string {
   return `${list.ids.join(', ')}${list.count > list.ids.length ? ', …' : ''}`;
 }
 
-function describe(s: PrepareSummary): string {
+export function describe(s: PrepareSummary): string {
   const lines: string[] = [];
   if (s.files.length === 0) {
     lines.push(`nothing to prepare: no row of ${s.table} has a NULL ${s.column} and text to send`);
@@ -112,5 +112,7 @@ function describe(s: PrepareSummary): string {
   if (s.tooLong.count) lines.push(`left out, over ${n(MAX_INPUT_TOKENS)} tokens (--no-truncate): ${n(s.tooLong.count)} rows (ids ${ids(s.tooLong)})`);
   if (s.inFlight) lines.push(`left out, already in a batch in flight: ${n(s.inFlight)} rows (vecfill status)`);
   if (s.failedForGood) lines.push(`left out, failed for good earlier: ${n(s.failedForGood)} rows (vecfill.row_failures)`);
+  if (s.outOfAttempts) lines.push(`left out, out of attempts: ${n(s.outOfAttempts)} rows (vecfill.row_failures)`);
+  if (s.neverSubmitted) lines.push(`left out, never submitted: ${n(s.neverSubmitted)} rows (vecfill prepare sends them)`);
   return lines.join('\n') + '\n';
 }

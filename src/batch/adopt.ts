@@ -1,0 +1,64 @@
+// adopt: batches that a killed run created but never recorded (killed between the API's answer and the
+// ledger's COMMIT) are found again through their metadata in the API's batch list, and recorded with
+// the rows their input file carries, so that a run started again polls them instead of sending their
+// rows twice. Only recent batches are looked at: the list is newest first, and a batch lives 24 h.
+import type pg from 'pg';
+import type OpenAI from 'openai';
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { getBatch, insertBatch, type LedgerTarget } from './ledger.js';
+import { call } from './openai.js';
+
+const LOOK_BACK_SECONDS = 25 * 3600;
+
+/** Which database a batch's rows belong to, as its metadata says (vecfill_db): a hash of the cluster's
+ *  system identifier and the database name, so that a table of the same name in another database
+ *  (the same API key for staging and production) is never taken for this one. */
+export async function databaseTag(db: pg.ClientBase): Promise<string> {
+  // Call outside a transaction: where a managed service revokes pg_control_system(), the error is
+  // caught and the database's own oid stands in for the cluster's identifier.
+  const tag = (cluster: string) => `SELECT left(md5((${cluster})::text || '/' || current_database()), 16) AS tag`;
+  const query = (sql: string) => db.query<{ tag: string }>(sql).then((r) => r.rows[0].tag);
+  return query(tag('SELECT system_identifier FROM pg_control_system()'))
+    .catch(() => query(tag('SELECT oid FROM pg_database WHERE datname = current_database()')));
+}
+
+export async function adoptUnrecorded(db: pg.ClientBase, client: OpenAI, names: LedgerTarget, log: (line: string) => void): Promise<number> {
+  const since = Date.now() / 1000 - LOOK_BACK_SECONDS;
+  const table = `${names.tableSchema}.${names.tableName}`;
+  const tag = await databaseTag(db);
+  let adopted = 0;
+  const page = await call('cannot list batches', () => client.batches.list({ limit: 100 }));
+  for await (const b of page) {
+    if (b.created_at < since) break;
+    if (b.metadata?.vecfill_db !== tag || b.metadata?.vecfill_table !== table || b.metadata?.vecfill_column !== names.column || b.status === 'failed') continue;
+    if (await getBatch(db, b.id)) continue;
+    const input = await readRequests(client, b.input_file_id);
+    await insertBatch(db, {
+      ...names, batchId: b.id, runId: b.metadata.vecfill_run ?? 'adopted', model: input.model, dimensions: input.dimensions,
+      encoding: input.encoding, inputFileId: b.input_file_id, status: b.status, requestTotal: input.ids.length, estimatedTokens: 0,
+    }, input.ids);
+    log(`${b.id}: created by an earlier run but not recorded; recorded now (${input.ids.length} rows)`);
+    adopted++;
+  }
+  return adopted;
+}
+
+/** The row ids (and the request shape) of an uploaded request file, read line by line as it downloads. */
+async function readRequests(client: OpenAI, fileId: string) {
+  const out = { ids: [] as string[], model: null as string | null, dimensions: null as number | null, encoding: null as 'base64' | 'float' | null };
+  const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
+  if (!res.body) return out;
+  const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const req = JSON.parse(line) as { custom_id: string; body?: { model?: string; dimensions?: number; encoding_format?: string } };
+    if (out.ids.length === 0) {
+      out.model = req.body?.model ?? null;
+      out.dimensions = req.body?.dimensions ?? null;
+      out.encoding = req.body?.encoding_format === 'base64' ? 'base64' : 'float';
+    }
+    out.ids.push(req.custom_id);
+  }
+  return out;
+}

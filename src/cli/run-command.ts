@@ -1,0 +1,121 @@
+// vecfill run: the CLI face of runFill(): arguments → options, events → stderr, the outcome → stdout.
+import { parseArgs } from 'node:util';
+import { openaiClient } from '../batch/openai.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
+import { runFill, type RunSummary } from '../batch/run.js';
+import { databaseUrl, n, positiveInt } from './options.js';
+import { IdentifierError } from '../db/identifiers.js';
+import { EXIT, UsageError } from './usage.js';
+
+export const RUN_HELP = `Usage: vecfill run --table NAME --text-column NAME [options]
+
+The whole Batch API round trip for one table, until every selected row holds a vector or has
+failed for good: prepare request files, submit them, poll the batches (progress on stderr),
+ingest each batch as it finishes (expired and cancelled ones too: their partial output is paid
+for), then prepare and submit the rows that may be tried again. Resumable: all state is in the
+ledger (schema vecfill), so run it again after a kill and it polls the batches in flight instead
+of resubmitting them, and never sends a row that is in flight or done.
+
+Options:
+  --db URL              PostgreSQL connection URL (default: $DATABASE_URL)
+  --table NAME          table to fill (required)
+  --text-column NAME    column with the text to embed (required)
+  --id-column NAME      row id, sent as custom_id (default: id)
+  --column NAME         vector or halfvec column to fill (default: embedding)
+  --where SQL           only rows where SQL holds (raw SQL, as in vecfill prepare)
+  --model NAME          text-embedding-3-small (default), text-embedding-3-large,
+                        text-embedding-ada-002
+  --dimensions N        ask for N-dimensional vectors (text-embedding-3-* only)
+  --encoding FORMAT     base64 (default) or float
+  --poll-interval SECS  seconds between polls of the batches in flight (default: 60)
+  --max-attempts N      a row that failed N times is not sent again (default: ${DEFAULT_MAX_ATTEMPTS})
+  --max-requests N      requests per batch (default and maximum: 50000)
+  --out DIR             keep the request files in DIR (default: removed once submitted)
+  --json                print the summary as one JSON object
+  -h, --help            this help
+
+A row fails for good on an HTTP 4xx other than 429 (the reason is in vecfill.row_failures);
+429s, 5xx, expired and cancelled requests are sent again, each attempt counted. A batch that
+fails on the enqueued-token limit is sent again later without counting an attempt.
+
+Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
+
+Exit codes: 0 every selected row holds a vector; 3 some rows have none (failed for good, out of
+attempts, or blank text); 1 failed (run it again to continue); 2 usage error.
+`;
+
+export async function runCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      'text-column': { type: 'string' },
+      'id-column': { type: 'string' },
+      column: { type: 'string' },
+      where: { type: 'string' },
+      model: { type: 'string' },
+      dimensions: { type: 'string' },
+      encoding: { type: 'string' },
+      'poll-interval': { type: 'string' },
+      'max-attempts': { type: 'string' },
+      'max-requests': { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
+  if (!values['text-column']) throw new UsageError('--text-column is required (the column with the text to embed)');
+  const encoding = values.encoding ?? 'base64';
+  if (encoding !== 'base64' && encoding !== 'float') throw new UsageError(`--encoding is base64 or float, not ${JSON.stringify(encoding)}`);
+  const poll = values['poll-interval'] === undefined ? 60 : Number(values['poll-interval']);
+  if (!Number.isFinite(poll) || poll < 0 || values['poll-interval']?.trim() === '') {
+    throw new UsageError(`--poll-interval takes seconds (a number ≥ 0), not ${JSON.stringify(values['poll-interval'])}`);
+  }
+  const maxRequests = positiveInt(values['max-requests'], '--max-requests');
+  if (maxRequests !== undefined && maxRequests > 50_000) throw new UsageError('--max-requests is at most 50000 (the Batch API limit)');
+  const db = databaseUrl(values.db);
+  const client = openaiClient();
+  const summary = await runFill({
+    db, client,
+    table: values.table,
+    idColumn: values['id-column'],
+    column: values.column,
+    textColumn: values['text-column'],
+    where: values.where,
+    model: values.model,
+    dimensions: positiveInt(values.dimensions, '--dimensions'),
+    encoding,
+    pollInterval: poll,
+    maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
+    maxRequests,
+    out: values.out,
+    signal,
+    log: (line) => process.stderr.write(`vecfill run: ${line}\n`),
+  }).catch((err: Error & { code?: string }) => {
+    if (err instanceof UsageError || err instanceof IdentifierError || err.code?.startsWith('ERR_PARSE_ARGS')) throw err;
+    // Whatever was done before the failure is in the ledger and the table, and stays.
+    throw Object.assign(new Error(`${err.message}; what was done is kept (vecfill status): run it again to continue`), { partial: true });
+  });
+  process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary));
+  return summary.unfilled === 0 ? EXIT.ok : EXIT.partial;
+}
+
+function describe(s: RunSummary): string {
+  const lines = [`${s.table}.${s.column}: ${n(s.filled)} of ${n(s.rows)} rows hold a vector ` +
+    `(this run: ${n(s.batchesSubmitted)} batches submitted, ${n(s.batchesIngested)} ingested, ${n(s.rowsUpdated)} rows updated)`];
+  if (s.unfilled) {
+    const why = [
+      [s.failedForGood, 'failed for good'], [s.outOfAttempts, 'out of attempts'], [s.emptyText, 'NULL or blank text'], [s.tooLong, 'too long'],
+    ].filter(([k]) => k).map(([k, w]) => `${n(k as number)} ${w}`).join(', ');
+    lines.push(`without a vector: ${n(s.unfilled)} rows${why ? ` (${why})` : ''}; reasons in vecfill.row_failures`);
+  }
+  return lines.join('\n') + '\n';
+}
