@@ -23,6 +23,8 @@ export interface WrittenFile {
 export interface RequestFileLimits {
   maxRequests?: number;
   maxBytes?: number;
+  /** Estimated tokens per file (vecfill run --max-enqueued-tokens); a single larger request gets a file of its own. */
+  maxTokens?: number;
 }
 
 export function requestFileName(prefix: string, n: number): string {
@@ -34,17 +36,21 @@ export class RequestFiles {
   private current: { out: WriteStream; info: WrittenFile } | null = null;
   private readonly maxRequests: number;
   private readonly maxBytes: number;
+  private readonly maxTokens: number;
 
   constructor(private readonly dir: string, private readonly prefix: string, limits: RequestFileLimits = {}) {
     this.maxRequests = Math.min(limits.maxRequests ?? MAX_REQUESTS_PER_FILE, MAX_REQUESTS_PER_FILE);
     this.maxBytes = limits.maxBytes ?? MAX_FILE_BYTES;
+    this.maxTokens = limits.maxTokens ?? Infinity;
   }
 
   /** Appends one request line (without its newline); waits when the disk is behind. */
   async add(line: string, tokens: number): Promise<void> {
     const bytes = Buffer.byteLength(line) + 1;
     const cur = this.current;
-    if (cur && (cur.info.requests >= this.maxRequests || (cur.info.requests > 0 && cur.info.bytes + bytes > this.maxBytes))) await this.finishFile();
+    const full = cur && (cur.info.requests >= this.maxRequests ||
+      (cur.info.requests > 0 && (cur.info.bytes + bytes > this.maxBytes || cur.info.tokens + tokens > this.maxTokens)));
+    if (full) await this.finishFile();
     const { out, info } = this.current ?? this.startFile();
     info.requests++;
     info.bytes += bytes;

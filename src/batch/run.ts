@@ -6,6 +6,11 @@
 // flight and nothing may be sent. Killed and run again, it picks up the batches in flight from the
 // ledger (polled, never resubmitted), and prepare leaves out every row in flight or done; a batch
 // created but killed before it was recorded is found again through its metadata (adopt.ts).
+//
+// With maxEnqueuedTokens, the request files are written no larger than that (in estimated tokens) and
+// wait in a queue (in memory: killed, the next run prepares them again) until the batches in flight
+// leave room. By default the files run uploaded are deleted once their batch is final, and the output
+// and error files once their ingest has committed; a failed delete is logged, never fatal.
 import type pg from 'pg';
 import type OpenAI from 'openai';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,9 +21,11 @@ import { connect } from '../db/connect.js';
 import { sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { adoptUnrecorded } from './adopt.js';
+import { deleteFiles } from './delete-files.js';
 import { ingestBatch } from './ingest-batch.js';
 import { ensureLedger, isFinal, markIngested, type BatchRecord, type LedgerTarget } from './ledger.js';
 import { prepare, type PrepareSummary } from './prepare.js';
+import type { WrittenFile } from './request-files.js';
 import { DEFAULT_MAX_ATTEMPTS } from './retry.js';
 import { refreshBatches } from './status.js';
 import { newRunId, submit } from './submit.js';
@@ -40,6 +47,11 @@ export interface RunOptions extends TargetSpec {
   maxAttempts?: number;
   /** Keep the request files here (default: a temporary directory, removed once submitted). */
   out?: string;
+  /** Keep the estimated tokens of this target's batches in flight under this: larger request files are
+   *  split, and files that would exceed it wait until batches finish (default: no limit). */
+  maxEnqueuedTokens?: number;
+  /** Keep the uploaded input files and the batches' output and error files (default: delete them). */
+  keepFiles?: boolean;
   /** Progress and events, one line each (without newline). */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -62,6 +74,14 @@ export interface RunSummary {
   outOfAttempts: number;
   emptyText: number;
   tooLong: number;
+}
+
+/** Batch statuses that count against the enqueued-token limit. */
+const ENQUEUED: ReadonlySet<string> = new Set(['validating', 'in_progress', 'finalizing']);
+
+/** The input file of a batch vecfill uploaded (not one it only ingested: `vecfill ingest --batch --table`). */
+function ownInput(rec: BatchRecord): string[] {
+  return rec.runId === 'external' ? [] : [rec.inputFileId];
 }
 
 /** Consecutive turns whose every batch failed on the enqueued-token limit before run gives up. */
@@ -98,67 +118,98 @@ async function loop(db: pg.ClientBase, opts: RunOptions): Promise<RunSummary> {
   let tokenLimitTurns = 0;
   let last: PrepareSummary | undefined;
   let lastWait = '';
-  for (;;) {
-    abort();
-    const records = await refreshBatches(db, opts.client, filter);
-    for (const rec of records) {
-      if (seen.get(rec.batchId) !== rec.status && rec.ingestedAt === null) log(`${rec.batchId}: ${rec.status} (${rec.requestCompleted}/${rec.requestTotal} done, ${rec.requestFailed} failed)`);
-      seen.set(rec.batchId, rec.status);
-    }
-    let tokenLimited = 0;
-    let settled = 0;
-    for (const rec of records.filter((r) => r.ingestedAt === null && isFinal(r.status))) {
+  const budget = opts.maxEnqueuedTokens ?? Infinity;
+  let queue: WrittenFile[] = [];
+  let queueDir: string | undefined;
+  const dropQueueDir = async () => {
+    if (queueDir !== undefined && opts.out === undefined) await rm(queueDir, { recursive: true, force: true }).catch(() => {});
+    queueDir = undefined;
+  };
+  try {
+    for (;;) {
       abort();
-      settled++;
-      if (rec.status === 'failed') {
-        if (await settleFailed(db, target, names, rec, log)) tokenLimited++;
-        continue;
+      const records = await refreshBatches(db, opts.client, filter);
+      for (const rec of records) {
+        if (seen.get(rec.batchId) !== rec.status && rec.ingestedAt === null) log(`${rec.batchId}: ${rec.status} (${rec.requestCompleted}/${rec.requestTotal} done, ${rec.requestFailed} failed)`);
+        seen.set(rec.batchId, rec.status);
       }
-      const r = await ingestBatch({ db, client: opts.client, batchId: rec.batchId, signal: opts.signal });
-      if (r.outcome !== 'ingested') continue;
-      summary.batchesIngested++;
-      summary.rowsUpdated += r.summary?.rowsUpdated ?? 0;
-      const f = r.failures;
-      log(`${rec.batchId}: ingested, ${r.summary?.rowsUpdated ?? 0} rows updated` +
-        (f.final + f.retryable + f.missing ? `; failed for good ${f.final}, to retry ${f.retryable}, missing ${f.missing}` : ''));
-    }
-    if (settled > 0) tokenLimitTurns = tokenLimited === settled ? tokenLimitTurns + 1 : 0;
-    if (tokenLimitTurns >= TOKEN_LIMIT_TURNS) {
-      throw new Error(`every batch failed on the organization's enqueued-token limit, ${TOKEN_LIMIT_TURNS} times in a row, ` +
-        'with nothing else of this table in flight; lower --max-requests to send smaller batches');
-    }
-    const inFlight = records.filter((r) => !isFinal(r.status));
-    // The queue was full: give it a poll interval before those rows go again.
-    if (tokenLimited > 0 && inFlight.length === 0) await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => abort());
-    if (inFlight.length > 0) {
-      const done = inFlight.reduce((s, r) => s + r.requestCompleted, 0);
-      const total = inFlight.reduce((s, r) => s + r.requestTotal, 0);
-      const line = `waiting: ${inFlight.length} batch${inFlight.length === 1 ? '' : 'es'} in flight, ${done}/${total} requests done`;
+      let tokenLimited = 0;
+      let settled = 0;
+      for (const rec of records.filter((r) => r.ingestedAt === null && isFinal(r.status))) {
+        abort();
+        settled++;
+        if (rec.status === 'failed') {
+          if (await settleFailed(db, target, names, rec, log)) tokenLimited++;
+          if (!opts.keepFiles) await deleteFiles(opts.client, ownInput(rec), log);
+          continue;
+        }
+        const r = await ingestBatch({ db, client: opts.client, batchId: rec.batchId, signal: opts.signal });
+        if (r.outcome !== 'ingested') continue;
+        if (!opts.keepFiles) await deleteFiles(opts.client, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
+        summary.batchesIngested++;
+        summary.rowsUpdated += r.summary?.rowsUpdated ?? 0;
+        const f = r.failures;
+        log(`${rec.batchId}: ingested, ${r.summary?.rowsUpdated ?? 0} rows updated` +
+          (f.final + f.retryable + f.missing ? `; failed for good ${f.final}, to retry ${f.retryable}, missing ${f.missing}` : ''));
+      }
+      if (settled > 0) tokenLimitTurns = tokenLimited === settled ? tokenLimitTurns + 1 : 0;
+      if (tokenLimitTurns >= TOKEN_LIMIT_TURNS) {
+        throw new Error(`every batch failed on the organization's enqueued-token limit, ${TOKEN_LIMIT_TURNS} times in a row, ` +
+          'with nothing else of this table in flight; lower --max-requests to send smaller batches');
+      }
+      const inFlight = records.filter((r) => !isFinal(r.status));
+      // The queue was full: give it a poll interval before those rows go again.
+      if (tokenLimited > 0 && inFlight.length === 0) await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => abort());
+
+      if (queue.length === 0 && inFlight.length === 0) {
+        turn++;
+        await dropQueueDir();
+        queueDir = opts.out ?? (await mkdtemp(join(tmpdir(), 'vecfill-run-')));
+        last = await prepare({
+          db, table: opts.table, idColumn: opts.idColumn, column: opts.column, textColumn: opts.textColumn, where: opts.where,
+          model: opts.model, dimensions: opts.dimensions, encoding: opts.encoding, truncate: opts.truncate,
+          maxRequests: opts.maxRequests, maxTokens: opts.maxEnqueuedTokens, out: queueDir, prefix: `${runId}-${turn}`, maxAttempts,
+          signal: opts.signal,
+        });
+        if (last.files.length === 0) break;
+        log(`prepared ${last.requests} requests in ${last.files.length} file${last.files.length === 1 ? '' : 's'} (~${last.tokens} tokens)`);
+        queue = [...last.files];
+      }
+
+      if (queue.length > 0) {
+        // Files go in order while they fit beside the batches in flight; with nothing in flight the
+        // first always goes (a single request larger than the limit cannot be made smaller).
+        const enqueued = inFlight.filter((r) => ENQUEUED.has(r.status)).reduce((sum, r) => sum + r.estimatedTokens, 0);
+        let take = 0;
+        let tokens = enqueued;
+        while (take < queue.length && (tokens + queue[take].tokens <= budget || (take === 0 && inFlight.length === 0))) tokens += queue[take++].tokens;
+        if (take > 0) {
+          const files = queue.slice(0, take);
+          const waiting = queue.length - take;
+          log(`submitting ${files.reduce((k, f) => k + f.requests, 0)} requests in ${files.length} file${files.length === 1 ? '' : 's'} ` +
+            `(~${files.reduce((k, f) => k + f.tokens, 0)} tokens)${waiting ? `; ${waiting} more wait for room under --max-enqueued-tokens` : ''}`);
+          const attempt = await nextAttempt(db, names);
+          const sent = await submit({
+            db, client: opts.client, files: files.map((f) => f.path), runId, attempt, signal: opts.signal,
+            onBatch: (b) => log(`${b.batchId}: created, ${b.requests} requests, ~${b.estimatedTokens} tokens`),
+          });
+          summary.batchesSubmitted += sent.batches.length;
+          queue = queue.slice(take);
+          if (queue.length === 0) await dropQueueDir();
+          continue;
+        }
+      }
+
+      const done = inFlight.reduce((sum, r) => sum + r.requestCompleted, 0);
+      const total = inFlight.reduce((sum, r) => sum + r.requestTotal, 0);
+      const line = `waiting: ${inFlight.length} batch${inFlight.length === 1 ? '' : 'es'} in flight, ${done}/${total} requests done` +
+        (queue.length ? `; ${queue.length} file${queue.length === 1 ? '' : 's'} queued` : '');
       if (line !== lastWait) log(line);
       lastWait = line;
       await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => abort());
-      continue;
     }
-
-    turn++;
-    const dir = opts.out ?? (await mkdtemp(join(tmpdir(), 'vecfill-run-')));
-    try {
-      last = await prepare({
-        db, table: opts.table, idColumn: opts.idColumn, column: opts.column, textColumn: opts.textColumn, where: opts.where,
-        model: opts.model, dimensions: opts.dimensions, encoding: opts.encoding, truncate: opts.truncate,
-        maxRequests: opts.maxRequests, out: dir, prefix: `${runId}-${turn}`, maxAttempts, signal: opts.signal,
-      });
-      if (last.files.length === 0) break;
-      log(`submitting ${last.requests} requests in ${last.files.length} file${last.files.length === 1 ? '' : 's'} (~${last.tokens} tokens)`);
-      const attempt = await nextAttempt(db, names);
-      const sent = await submit({
-        db, client: opts.client, files: last.files.map((f) => f.path), runId, attempt, signal: opts.signal,
-        onBatch: (b) => log(`${b.batchId}: created, ${b.requests} requests`),
-      });
-      summary.batchesSubmitted += sent.batches.length;
-    } finally {
-      if (opts.out === undefined) await rm(dir, { recursive: true, force: true }).catch(() => {});
-    }
+  } finally {
+    await dropQueueDir();
   }
 
   const where = opts.where?.trim() ? opts.where : 'true';

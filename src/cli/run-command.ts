@@ -31,6 +31,12 @@ Options:
   --max-attempts N      a row that failed N times is not sent again (default: ${DEFAULT_MAX_ATTEMPTS})
   --max-requests N      requests per batch (default and maximum: 50000)
   --out DIR             keep the request files in DIR (default: removed once submitted)
+  --max-enqueued-tokens N
+                        keep the estimated tokens of the batches in flight under N (the
+                        organization's enqueued-token limit): larger request files are
+                        split, and files that would exceed it wait until batches finish
+  --keep-files          keep the files uploaded to the API and the batches' output and error
+                        files (default: deleted once the batch is final and ingested)
   --json                print the summary as one JSON object
   -h, --help            this help
 
@@ -62,6 +68,8 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
       'max-attempts': { type: 'string' },
       'max-requests': { type: 'string' },
       out: { type: 'string' },
+      'max-enqueued-tokens': { type: 'string' },
+      'keep-files': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,6 +89,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
   }
   const maxRequests = positiveInt(values['max-requests'], '--max-requests');
   if (maxRequests !== undefined && maxRequests > 50_000) throw new UsageError('--max-requests is at most 50000 (the Batch API limit)');
+  const maxEnqueuedTokens = positiveInt(values['max-enqueued-tokens'], '--max-enqueued-tokens');
   const db = databaseUrl(values.db);
   const client = openaiClient();
   const summary = await runFill({
@@ -97,6 +106,8 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
     maxRequests,
     out: values.out,
+    maxEnqueuedTokens,
+    keepFiles: values['keep-files'] ?? false,
     signal,
     log: (line) => process.stderr.write(`vecfill run: ${line}\n`),
   }).catch((err: Error & { code?: string }) => {

@@ -12,15 +12,12 @@ export async function numberedDocs(db: TestDb, count: number, extra: Record<numb
 
 export const RUN_ARGS = ['run', '--table', 'docs', '--text-column', 'body', '--poll-interval', '0.05'];
 
-/** custom_id → how many batches carried it (an upload that no batch was created from costs nothing). */
+/** custom_id → how many batches carried it (an upload that no batch was created from costs nothing).
+ *  Read from what each batch parsed when it was created: run deletes the input files afterwards. */
 export function submittedRows(server: OpenAIServer): Map<string, number> {
   const counts = new Map<string, number>();
   for (const b of server.state.batches.values()) {
-    for (const line of server.state.fileText(b.json.input_file_id).split('\n')) {
-      if (line.trim() === '') continue;
-      const id = (JSON.parse(line) as { custom_id: string }).custom_id;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
+    for (const { customId } of b.plan.requests) counts.set(customId, (counts.get(customId) ?? 0) + 1);
   }
   return counts;
 }
