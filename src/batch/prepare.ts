@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
 import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, TargetError, type Target, type TargetSpec } from '../db/target.js';
@@ -79,12 +79,7 @@ const IDS_KEPT = 20;
 const FETCH_ROWS = 500;
 
 export async function prepare(opts: PrepareOptions): Promise<PrepareSummary> {
-  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  try {
-    return await run(client, opts);
-  } finally {
-    if (typeof opts.db === 'string') await (client as pg.Client).end().catch(() => {});
-  }
+  return withClient(opts.db, (client) => run(client, opts));
 }
 
 async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<PrepareSummary> {

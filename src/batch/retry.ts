@@ -3,7 +3,7 @@
 // in flight, not failed for good, and failed fewer than maxAttempts times. Model, dimensions and
 // encoding default to those of the target's latest batch, so a retry asks for what the first try did.
 import type pg from 'pg';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
 import { resolveTarget } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
 import { prepare, type PrepareOptions, type PrepareSummary } from './prepare.js';
@@ -17,8 +17,7 @@ export interface RetryOptions extends PrepareOptions {
 }
 
 export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
-  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  try {
+  return withClient(opts.db, async (client) => {
     const last = await latestRequestShape(client, opts);
     return await prepare({
       prefix: 'retry',
@@ -30,9 +29,7 @@ export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
       maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       onlyRetry: true,
     });
-  } finally {
-    if (typeof opts.db === 'string') await (client as pg.Client).end().catch(() => {});
-  }
+  });
 }
 
 interface Shape {

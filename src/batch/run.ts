@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
 import { sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { adoptUnrecorded } from './adopt.js';
@@ -88,12 +88,7 @@ function ownInput(rec: BatchRecord): string[] {
 const TOKEN_LIMIT_TURNS = 3;
 
 export async function runFill(opts: RunOptions): Promise<RunSummary> {
-  const db = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  try {
-    return await loop(db, opts);
-  } finally {
-    if (typeof opts.db === 'string') await (db as pg.Client).end().catch(() => {});
-  }
+  return withClient(opts.db, (db) => loop(db, opts));
 }
 
 async function loop(db: pg.ClientBase, opts: RunOptions): Promise<RunSummary> {

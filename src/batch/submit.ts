@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type OpenAI from 'openai';
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
 import { resolveTarget, TargetError, type Target } from '../db/target.js';
 import { UsageError } from '../cli/usage.js';
 import { databaseTag } from './adopt.js';
@@ -74,8 +74,7 @@ export function batchMetadata(runId: string, names: LedgerTarget, dbTag?: string
 
 export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
   if (opts.files.length === 0) throw new UsageError('no request files given (vecfill prepare writes them)');
-  const client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  try {
+  return withClient(opts.db, async (client) => {
     const plans: Plan[] = [];
     for (const file of opts.files) plans.push(await plan(client, file, opts));
     await ensureLedger(client);
@@ -94,9 +93,7 @@ export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
       }
     }
     return { runId, batches };
-  } finally {
-    if (typeof opts.db === 'string') await (client as pg.Client).end().catch(() => {});
-  }
+  });
 }
 
 async function plan(client: pg.ClientBase, file: string, opts: SubmitOptions): Promise<Plan> {

@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { dollars, MAX_INPUT_TOKENS } from '../batch/models.js';
 import { prepare, type PrepareSummary, type RowList } from '../batch/prepare.js';
-import { databaseUrl, n, positiveInt } from './options.js';
-import { EXIT, UsageError } from './usage.js';
+import { databaseUrl, n, REQUEST_OPTIONS, requestSelection } from './options.js';
+import { EXIT } from './usage.js';
 
 export const PREPARE_HELP = `Usage: vecfill prepare --table NAME --text-column NAME [options]
 
@@ -45,49 +45,14 @@ export async function prepareCommand(argv: string[], signal: AbortSignal): Promi
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      table: { type: 'string' },
-      'text-column': { type: 'string' },
-      'id-column': { type: 'string' },
-      column: { type: 'string' },
-      where: { type: 'string' },
-      model: { type: 'string' },
-      dimensions: { type: 'string' },
-      encoding: { type: 'string' },
-      'no-truncate': { type: 'boolean' },
-      'max-requests': { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...REQUEST_OPTIONS, 'no-truncate': { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(PREPARE_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
-  if (!values['text-column']) throw new UsageError('--text-column is required (the column with the text to embed)');
-  const encoding = values.encoding ?? 'base64';
-  if (encoding !== 'base64' && encoding !== 'float') throw new UsageError(`--encoding is base64 or float, not ${JSON.stringify(encoding)}`);
-  const maxRequests = positiveInt(values['max-requests'], '--max-requests');
-  if (maxRequests !== undefined && maxRequests > 50_000) throw new UsageError('--max-requests is at most 50000 (the Batch API limit)');
-  const summary = await prepare({
-    db: databaseUrl(values.db),
-    table: values.table,
-    idColumn: values['id-column'],
-    column: values.column,
-    textColumn: values['text-column'],
-    where: values.where,
-    model: values.model,
-    dimensions: positiveInt(values.dimensions, '--dimensions'),
-    encoding,
-    truncate: !values['no-truncate'],
-    maxRequests,
-    out: values.out,
-    signal,
-  });
+  const selection = requestSelection(values, positionals, 'the table whose vector column to fill', 'base64');
+  const summary = await prepare({ db: databaseUrl(values.db), ...selection, truncate: !values['no-truncate'], signal });
   process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary));
   return summary.emptyText.count + summary.tooLong.count > 0 ? EXIT.partial : EXIT.ok;
 }

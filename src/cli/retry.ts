@@ -1,9 +1,9 @@
 // vecfill retry: request files for the rows that may be tried again (retry() → prepare's machinery).
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_ATTEMPTS, retry } from '../batch/retry.js';
-import { databaseUrl, positiveInt } from './options.js';
+import { databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { describe } from './prepare.js';
-import { EXIT, UsageError } from './usage.js';
+import { EXIT } from './usage.js';
 
 export const RETRY_HELP = `Usage: vecfill retry --table NAME --text-column NAME [options]
 
@@ -38,47 +38,17 @@ export async function retryCommand(argv: string[], signal: AbortSignal): Promise
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      table: { type: 'string' },
-      'text-column': { type: 'string' },
-      'id-column': { type: 'string' },
-      column: { type: 'string' },
-      where: { type: 'string' },
-      model: { type: 'string' },
-      dimensions: { type: 'string' },
-      encoding: { type: 'string' },
-      'max-attempts': { type: 'string' },
-      'max-requests': { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...REQUEST_OPTIONS, 'max-attempts': { type: 'string' } },
   });
   if (values.help) {
     process.stdout.write(RETRY_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (!values.table) throw new UsageError('--table is required (the table whose rows to retry)');
-  if (!values['text-column']) throw new UsageError('--text-column is required (the column with the text to embed)');
-  const encoding = values.encoding;
-  if (encoding !== undefined && encoding !== 'base64' && encoding !== 'float') throw new UsageError(`--encoding is base64 or float, not ${JSON.stringify(encoding)}`);
-  const maxRequests = positiveInt(values['max-requests'], '--max-requests');
-  if (maxRequests !== undefined && maxRequests > 50_000) throw new UsageError('--max-requests is at most 50000 (the Batch API limit)');
+  const selection = requestSelection(values, positionals, 'the table whose rows to retry');
   const summary = await retry({
     db: databaseUrl(values.db),
-    table: values.table,
-    idColumn: values['id-column'],
-    column: values.column,
-    textColumn: values['text-column'],
-    where: values.where,
-    model: values.model,
-    dimensions: positiveInt(values.dimensions, '--dimensions'),
-    encoding,
+    ...selection,
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
-    maxRequests,
-    out: values.out,
     signal,
   });
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');

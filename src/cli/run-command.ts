@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openaiClient } from '../batch/openai.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { runFill, type RunSummary } from '../batch/run.js';
-import { databaseUrl, n, positiveInt } from './options.js';
+import { databaseUrl, n, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { IdentifierError } from '../db/identifiers.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -55,57 +55,30 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     args: argv,
     allowPositionals: true,
     options: {
-      db: { type: 'string' },
-      table: { type: 'string' },
-      'text-column': { type: 'string' },
-      'id-column': { type: 'string' },
-      column: { type: 'string' },
-      where: { type: 'string' },
-      model: { type: 'string' },
-      dimensions: { type: 'string' },
-      encoding: { type: 'string' },
+      ...REQUEST_OPTIONS,
       'poll-interval': { type: 'string' },
       'max-attempts': { type: 'string' },
-      'max-requests': { type: 'string' },
-      out: { type: 'string' },
       'max-enqueued-tokens': { type: 'string' },
       'keep-files': { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
-  if (!values['text-column']) throw new UsageError('--text-column is required (the column with the text to embed)');
-  const encoding = values.encoding ?? 'base64';
-  if (encoding !== 'base64' && encoding !== 'float') throw new UsageError(`--encoding is base64 or float, not ${JSON.stringify(encoding)}`);
+  const selection = requestSelection(values, positionals, 'the table whose vector column to fill', 'base64');
   const poll = values['poll-interval'] === undefined ? 60 : Number(values['poll-interval']);
   if (!Number.isFinite(poll) || poll < 0 || values['poll-interval']?.trim() === '') {
     throw new UsageError(`--poll-interval takes seconds (a number ≥ 0), not ${JSON.stringify(values['poll-interval'])}`);
   }
-  const maxRequests = positiveInt(values['max-requests'], '--max-requests');
-  if (maxRequests !== undefined && maxRequests > 50_000) throw new UsageError('--max-requests is at most 50000 (the Batch API limit)');
   const maxEnqueuedTokens = positiveInt(values['max-enqueued-tokens'], '--max-enqueued-tokens');
   const db = databaseUrl(values.db);
   const client = openaiClient();
   const summary = await runFill({
     db, client,
-    table: values.table,
-    idColumn: values['id-column'],
-    column: values.column,
-    textColumn: values['text-column'],
-    where: values.where,
-    model: values.model,
-    dimensions: positiveInt(values.dimensions, '--dimensions'),
-    encoding,
+    ...selection,
     pollInterval: poll,
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
-    maxRequests,
-    out: values.out,
     maxEnqueuedTokens,
     keepFiles: values['keep-files'] ?? false,
     signal,

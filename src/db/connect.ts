@@ -30,3 +30,14 @@ export async function connect(url: string): Promise<pg.Client> {
   client.on('error', () => {});
   return client;
 }
+
+/** Runs fn with db when it is a client (left open), else with a connection to that URL, closed after. */
+export async function withClient<T>(db: string | pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (typeof db !== 'string') return fn(db);
+  const client = await connect(db);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

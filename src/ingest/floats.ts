@@ -62,9 +62,7 @@ export function scanNumber(b: Uint8Array, i: number, end: number): number {
 }
 
 function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(b[k]);
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
 }
 
 /** The largest float32 magnitude that halfvec stores: at 65520 and beyond, rounding reaches infinity. */

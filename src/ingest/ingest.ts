@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { Writable } from 'node:stream';
 import { Applier } from '../db/apply.js';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { DuplicateFilter } from './duplicates.js';
 import type { ProgressListener } from './progress.js';
@@ -59,23 +59,18 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map((s) => (typeof s === 'string' ? fileSource(s) : s)));
   const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects) : new Rejects(opts.rejects ?? null);
-  const ownClient = typeof opts.db === 'string';
-  let client: pg.ClientBase;
   try {
-    client = typeof opts.db === 'string' ? await connect(opts.db) : opts.db;
-  } catch (err) {
-    if (typeof opts.rejects === 'string') await rejects.close().catch(() => {});
-    throw err;
-  }
-  try {
-    const target = await resolveTarget(client, opts);
-    return await run(client, target, sources, rejects, opts, started);
-  } catch (err) {
-    // ROLLBACK if the connection still takes it; if not, the server rolls back when it closes.
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    return await withClient(opts.db, async (client) => {
+      try {
+        const target = await resolveTarget(client, opts);
+        return await run(client, target, sources, rejects, opts, started);
+      } catch (err) {
+        // ROLLBACK if the connection still takes it; if not, the server rolls back when it closes.
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
   } finally {
-    if (ownClient) await (client as pg.Client).end().catch(() => {});
     if (typeof opts.rejects === 'string') await rejects.close().catch(() => {});
   }
 }

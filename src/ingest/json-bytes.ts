@@ -1,6 +1,7 @@
 // A strict JSON reader over the bytes of one line. The small structure of a Batch output line is read
 // into plain values; the one big value, the embedding, is handed to a hook that reads it in place
 // (see decode.ts), so the 6,000–30,000 numbers of a vector never become strings or JS arrays.
+import { scanNumber, scanned } from './floats.js';
 
 export class MalformedJson extends Error {
   constructor(readonly at: number, what: string) {
@@ -121,27 +122,10 @@ export class JsonBytes {
   }
 
   number(): number {
-    const start = this.i;
-    let i = start;
-    const b = this.b;
-    if (b[i] === 45) i++;
-    if (b[i] === 48) i++;
-    else if (b[i] >= 49 && b[i] <= 57) while (b[i] >= 48 && b[i] <= 57) i++;
-    else { this.i = i; this.fail('invalid number'); }
-    if (b[i] === 46) {
-      i++;
-      if (!(b[i] >= 48 && b[i] <= 57)) { this.i = i; this.fail('invalid number'); }
-      while (b[i] >= 48 && b[i] <= 57) i++;
-    }
-    if (b[i] === 101 || b[i] === 69) {
-      i++;
-      if (b[i] === 43 || b[i] === 45) i++;
-      if (!(b[i] >= 48 && b[i] <= 57)) { this.i = i; this.fail('invalid number'); }
-      while (b[i] >= 48 && b[i] <= 57) i++;
-    }
-    if (i > this.end) { this.i = this.end; this.fail('unexpected end of line'); }
-    this.i = i;
-    return Number(b.toString('latin1', start, i));
+    const value = scanNumber(this.b, this.i, this.end);
+    if (scanned.end < 0) this.fail('invalid number');
+    this.i = scanned.end;
+    return value;
   }
 
   /** The string at the cursor (which is on its opening quote). */
