@@ -2,7 +2,6 @@
 // cannot be downloaded after the output was staged, no row changes and the batch stays not ingested.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_MAX_RETRIES } from '../src/batch/openai.js';
 import { docsTable, fakeOpenAI, freshDatabase, json, storedVector, vecfill } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
@@ -18,12 +17,15 @@ test('a failed error-file download leaves the table and the ledger as they were'
   const id = json(await v('submit', '--json', dir.path('requests-0001.jsonl'))).batches[0].batchId;
   server.state.advanceAll();
   const errorFile = server.state.batches.get(id)!.json.error_file_id!;
-  // Every attempt the SDK makes fails (the first and each retry); the next ingest finds the file again.
-  server.state.failNextRequests(DEFAULT_MAX_RETRIES + 1, (q) => q.path === `/v1/files/${errorFile}/content`);
+  // Every try fails while --retry-for lasts; the next ingest finds the file again.
+  let failing = true;
+  server.state.failNextRequests(1000, (q) => failing && q.path === `/v1/files/${errorFile}/content`);
 
-  const r = await v('ingest', '--batch', id);
+  const r = await v('ingest', '--batch', id, '--retry-for', '1s');
+  failing = false;
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`cannot download file ${errorFile}: 500`));
+  assert.match(r.stderr, new RegExp(`cannot download file ${errorFile}: 500 .*gave up after \\d+ tries`));
+  assert.match(r.stderr, /HTTP 500 server_error; trying again in/, 'each retry is one line on stderr');
   assert.ok(server.state.requests.some((q) => q.path.endsWith('/content') && q.status === 200), 'the output file was read first');
   assert.equal(await storedVector(db, 'docs', 1), null);
   const { rows: [b] } = await db.sql(`SELECT ingested_at FROM vecfill.batches`);

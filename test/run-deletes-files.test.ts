@@ -47,12 +47,14 @@ test('a delete that fails is reported on stderr, never fatal', async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t, { flaky: (q) => q.method === 'DELETE' });
   const texts = await numberedDocs(db, 10);
-  const r = await vecfill(db, server)(...RUN_ARGS, '--json');
+  // Every DELETE fails: each is retried while --retry-for lasts, then reported.
+  const r = await vecfill(db, server)(...RUN_ARGS, '--json', '--retry-for', '0.3s');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(json(r).filled, 10);
   for (const [id, text] of texts) assert.deepEqual(await storedVector(db, 'docs', id), expectedEmbedding(text, 1536), `row ${id}`);
   const [batch] = [...server.state.batches.values()].map((b) => b.json);
-  assert.match(r.stderr, new RegExp(`vecfill run: cannot delete file ${batch.input_file_id}: .*not fatal`));
+  assert.match(r.stderr, new RegExp(`vecfill run: delete file ${batch.input_file_id}: HTTP 500 .*; trying again in`));
+  assert.match(r.stderr, new RegExp(`vecfill run: cannot delete file ${batch.input_file_id}: .*gave up after .*not fatal`));
   assert.match(r.stderr, new RegExp(`cannot delete file ${batch.output_file_id}`));
   assert.equal(server.state.deletedFileIds.size, 0);
 });

@@ -3,11 +3,11 @@
 // the rows their input file carries, so that a run started again polls them instead of sending their
 // rows twice. Only recent batches are looked at: the list is newest first, and a batch lives 24 h.
 import type pg from 'pg';
-import type OpenAI from 'openai';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { BatchApi } from './api.js';
+import { retrying } from './api-retry.js';
 import { getBatch, insertBatch, type LedgerTarget } from './ledger.js';
-import { call } from './openai.js';
 
 const LOOK_BACK_SECONDS = 25 * 3600;
 
@@ -23,17 +23,17 @@ export async function databaseTag(db: pg.ClientBase): Promise<string> {
     .catch(() => query(tag('SELECT oid FROM pg_database WHERE datname = current_database()')));
 }
 
-export async function adoptUnrecorded(db: pg.ClientBase, client: OpenAI, names: LedgerTarget, log: (line: string) => void): Promise<number> {
+export async function adoptUnrecorded(db: pg.ClientBase, api: BatchApi, names: LedgerTarget, log: (line: string) => void): Promise<number> {
   const since = Date.now() / 1000 - LOOK_BACK_SECONDS;
   const table = `${names.tableSchema}.${names.tableName}`;
   const tag = await databaseTag(db);
   let adopted = 0;
-  const page = await call('cannot list batches', () => client.batches.list({ limit: 100 }));
-  for await (const b of page) {
+  for await (const b of api.listBatches()) {
     if (b.created_at < since) break;
     if (b.metadata?.vecfill_db !== tag || b.metadata?.vecfill_table !== table || b.metadata?.vecfill_column !== names.column || b.status === 'failed') continue;
     if (await getBatch(db, b.id)) continue;
-    const input = await readRequests(client, b.input_file_id);
+    // A download cut half-way is read again from the start.
+    const input = await retrying(`read the requests of ${b.id}`, api.retry, () => readRequests(api, b.input_file_id));
     await insertBatch(db, {
       ...names, batchId: b.id, runId: b.metadata.vecfill_run ?? 'adopted', model: input.model, dimensions: input.dimensions,
       encoding: input.encoding, inputFileId: b.input_file_id, status: b.status, requestTotal: input.ids.length, estimatedTokens: 0,
@@ -45,11 +45,9 @@ export async function adoptUnrecorded(db: pg.ClientBase, client: OpenAI, names: 
 }
 
 /** The row ids (and the request shape) of an uploaded request file, read line by line as it downloads. */
-async function readRequests(client: OpenAI, fileId: string) {
+async function readRequests(api: BatchApi, fileId: string) {
   const out = { ids: [] as string[], model: null as string | null, dimensions: null as number | null, encoding: null as 'base64' | 'float' | null };
-  const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
-  if (!res.body) return out;
-  const lines = createInterface({ input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
+  const lines = createInterface({ input: Readable.from(api.download(fileId)), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const req = JSON.parse(line) as { custom_id: string; body?: { model?: string; dimensions?: number; encoding_format?: string } };

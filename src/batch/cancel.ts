@@ -1,9 +1,8 @@
 // cancel: asks the API to cancel batches in flight and records what it answers. A batch moves to
 // "cancelling", then "cancelled" with the output of the requests that ran (ingest it: it is paid for).
 import type pg from 'pg';
-import OpenAI from 'openai';
+import type { BatchApi } from './api.js';
 import { getBatch, listBatches, updateFromApi, type BatchFilter } from './ledger.js';
-import { apiError, call } from './openai.js';
 
 export interface CancelResult {
   batchId: string;
@@ -14,23 +13,13 @@ export interface CancelResult {
 }
 
 /** Cancels the given batches, or every batch in flight that the filter selects when none are given. */
-export async function cancelBatches(db: pg.ClientBase, client: OpenAI, ids: string[], filter: BatchFilter = {}): Promise<CancelResult[]> {
+export async function cancelBatches(db: pg.ClientBase, api: BatchApi, ids: string[], filter: BatchFilter = {}): Promise<CancelResult[]> {
   const targets = ids.length > 0 ? ids : (await listBatches(db, { ...filter, inFlight: true })).map((b) => b.batchId);
   const results: CancelResult[] = [];
   for (const id of targets) {
     const inLedger = (await getBatch(db, id)) !== undefined;
-    let batch;
-    let cancelled = true;
-    try {
-      batch = await client.batches.cancel(id);
-    } catch (err) {
-      // A batch that already ended cannot be cancelled (HTTP 400): record where it is instead.
-      if (!(err instanceof OpenAI.BadRequestError) && !(err instanceof OpenAI.ConflictError)) {
-        throw apiError(err, `cannot cancel batch ${id}`);
-      }
-      cancelled = false;
-      batch = await call(`cannot retrieve batch ${id}`, () => client.batches.retrieve(id));
-    }
+    // A batch that already ended cannot be cancelled: cancelBatch then says where it is instead.
+    const { batch, cancelled } = await api.cancelBatch(id);
     if (inLedger) await updateFromApi(db, batch);
     results.push({ batchId: id, status: batch.status, cancelled, inLedger });
   }

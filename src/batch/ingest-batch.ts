@@ -3,25 +3,29 @@
 // before COMMIT: the per-row failures are recorded, the rows in neither file too, and the batch is
 // marked ingested, so the ledger can never disagree with the table. A batch already ingested is
 // left alone unless `force`. Expired and cancelled batches are ingested too: their partial output is
-// paid for.
+// paid for. A download that breaks half-way rolls the transaction back and the ingest starts over
+// (within the retry budget): nothing half-applied, no temp file. Two processes ingesting the same
+// batch take turns on its lock (target-lock.ts): the second finds it ingested.
 import type pg from 'pg';
-import type OpenAI from 'openai';
 import type { Batch } from 'openai/resources/batches';
-import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, TargetError, type Target } from '../db/target.js';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import type { ProgressListener } from '../ingest/progress.js';
 import type { InputSource } from '../ingest/sources.js';
+import type { BatchApi } from './api.js';
+import { RetryClock, transientReason } from './api-retry.js';
 import { FailureCollector } from './failures.js';
 import { ensureLedger, getBatch, insertBatch, isFinal, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
-import { apiError, call } from './openai.js';
+import { withBatchLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 
 export interface BatchIngestOptions {
   /** A connected client, outside a transaction (left open). */
   db: pg.ClientBase;
-  client: OpenAI;
+  api: BatchApi;
   batchId: string;
   /** Ingest again a batch that was already ingested. */
   force?: boolean;
@@ -33,6 +37,8 @@ export interface BatchIngestOptions {
   rejects?: Writable;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /** Events: a wait for another process's ingest of the batch, a download started over. */
+  log?: (line: string) => void;
 }
 
 export type BatchIngestOutcome =
@@ -56,24 +62,49 @@ export interface BatchIngestResult {
 class AlreadyIngested extends Error {}
 
 export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngestResult> {
-  const { db, client, batchId } = opts;
+  const { db, api, batchId } = opts;
   await ensureLedger(db);
   let rec = await getBatch(db, batchId);
-  const result = (outcome: BatchIngestOutcome, r: BatchRecord | undefined, status: string): BatchIngestResult => ({
-    batchId, outcome, status, ingestedAt: r?.ingestedAt?.toISOString() ?? null, summary: null, failures: { final: 0, retryable: 0, missing: 0 },
-  });
-  if (rec?.ingestedAt && !opts.force) return result('already_ingested', rec, rec.status);
+  if (rec?.ingestedAt && !opts.force) return outcome(batchId, 'already_ingested', rec, rec.status);
   if (!rec && !opts.table) {
     throw new TargetError(`batch ${batchId} is not in this database's ledger; pass --table (and --id-column, --column) to ingest it anyway`);
   }
 
-  const batch = await call(`cannot retrieve batch ${batchId}`, () => client.batches.retrieve(batchId));
+  const batch = await api.retrieveBatch(batchId);
   rec = rec ? (await updateFromApi(db, batch)) ?? rec : await adopt(db, batch, opts);
-  if (!isFinal(batch.status)) return result('not_finished', rec, batch.status);
-  if (batch.status === 'failed') return result('batch_failed', rec, batch.status);
+  if (!isFinal(batch.status)) return outcome(batchId, 'not_finished', rec, batch.status);
+  if (batch.status === 'failed') return outcome(batchId, 'batch_failed', rec, batch.status);
 
+  return withBatchLock(db, batchId, { log: opts.log, signal: opts.signal }, async () => {
+    // Another process may have ingested it while this one waited for the lock.
+    const now = await getBatch(db, batchId);
+    if (now?.ingestedAt && !opts.force) return outcome(batchId, 'already_ingested', now, batch.status);
+    const clock = new RetryClock(`ingest batch ${batchId}`, api.retry);
+    for (;;) {
+      try {
+        return await ingestOnce(opts, rec!, batch);
+      } catch (err) {
+        if (transientReason(err) === undefined) throw err;
+        await clock.wait(err); // the transaction rolled back; start over, or give up
+      }
+    }
+  });
+}
+
+function outcome(batchId: string, kind: BatchIngestOutcome, r: BatchRecord | undefined, status: string): BatchIngestResult {
+  return {
+    batchId, outcome: kind, status, ingestedAt: r?.ingestedAt?.toISOString() ?? null, summary: null, failures: { final: 0, retryable: 0, missing: 0 },
+  };
+}
+
+/** One try: both files streamed into one transaction, with the ledger's bookkeeping before COMMIT. */
+async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Batch): Promise<BatchIngestResult> {
+  const { db, api, batchId } = opts;
   const target = await resolveTarget(db, targetSpec(rec));
-  const failures = new FailureCollector(opts.rejects);
+  // Reject records wait here until COMMIT: a try that rolls back must leave no trace in the caller's
+  // rejects file.
+  const held: (string | Buffer)[] = [];
+  const failures = new FailureCollector(new Writable({ write: (chunk, _enc, done) => { held.push(chunk); done(); } }));
   const done = { missing: 0 };
   const finalize = async (c: pg.ClientBase, counts: { rowsUpdated: number; tokens: number }) => {
     const locked = await getBatch(c, batchId, true);
@@ -86,7 +117,7 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
   // COPY in progress before the ROLLBACK (an input that merely throws would leave the COPY open).
   const downloads = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, downloads.signal]) : downloads.signal;
-  const inputs = [batch.output_file_id, batch.error_file_id].filter((id): id is string => !!id).map((id) => apiFileSource(client, id, downloads));
+  const inputs = [batch.output_file_id, batch.error_file_id].filter((id): id is string => !!id).map((id) => apiFileSource(api, id, downloads));
   let summary: IngestSummary | null = null;
   try {
     if (inputs.length > 0) {
@@ -105,28 +136,22 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
       }
     }
   } catch (err) {
-    if (err instanceof AlreadyIngested) return result('already_ingested', await getBatch(db, batchId), batch.status);
+    if (err instanceof AlreadyIngested) return outcome(batchId, 'already_ingested', await getBatch(db, batchId), batch.status);
     throw downloads.signal.aborted ? downloads.signal.reason : err;
   }
+  if (opts.rejects) for (const chunk of held) if (!opts.rejects.write(chunk)) await once(opts.rejects, 'drain');
   const after = await getBatch(db, batchId);
-  return { ...result('ingested', after, batch.status), summary, failures: { ...failures.counts(), missing: done.missing } };
+  return { ...outcome(batchId, 'ingested', after, batch.status), summary, failures: { ...failures.counts(), missing: done.missing } };
 }
 
 /** An API file as an ingest input: the download starts when the ingest reaches it, and is read as it
- *  arrives (the SDK's Response body is a web ReadableStream of the bytes). A failure, before or during
- *  the download, aborts `onError` with the reason. */
-export function apiFileSource(client: OpenAI, fileId: string, onError?: AbortController): InputSource {
+ *  arrives. A failure, before or during the download, aborts `onError` with the reason. */
+export function apiFileSource(api: BatchApi, fileId: string, onError?: AbortController): InputSource {
   return {
     name: fileId,
     async *open() {
       try {
-        const res = await call(`cannot download file ${fileId}`, () => client.files.content(fileId));
-        if (!res.body) return;
-        try {
-          yield* res.body as unknown as AsyncIterable<Uint8Array>;
-        } catch (err) {
-          throw apiError(err, `download of file ${fileId} broke off`);
-        }
+        yield* api.download(fileId);
       } catch (err) {
         onError?.abort(err);
         throw err;

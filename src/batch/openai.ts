@@ -1,14 +1,13 @@
 // openai: the one place vecfill makes an OpenAI client. OPENAI_API_KEY is required, OPENAI_BASE_URL
-// points at an OpenAI-compatible server; the SDK's own retries cover transient HTTP failures (429,
-// 5xx, dropped connections). The key goes to the SDK and nowhere else: every API error that leaves
-// this file passes through apiError(), which scrubs it from the message.
+// points at an OpenAI-compatible server. The SDK's own retries are off: api.ts retries every call
+// itself, within a budget, and says so on stderr. The key goes to the SDK and nowhere else: every API
+// error that leaves vecfill passes through apiError(), which scrubs it from the message.
 import OpenAI from 'openai';
 import { redactUrl } from '../db/connect.js';
 import { UsageError } from '../cli/usage.js';
 
-export const DEFAULT_MAX_RETRIES = 5;
-
 export interface ClientOptions {
+  /** The SDK's own retries (default 0: api.ts retries, with a budget and a line on stderr each). */
   maxRetries?: number;
   /** Where OPENAI_API_KEY and OPENAI_BASE_URL are read (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -20,7 +19,7 @@ export function openaiClient(opts: ClientOptions = {}): OpenAI {
   if (!apiKey) {
     throw new UsageError('OPENAI_API_KEY is not set: export your OpenAI API key (for an OpenAI-compatible server, also OPENAI_BASE_URL)');
   }
-  return new OpenAI({ apiKey, baseURL: env.OPENAI_BASE_URL || undefined, maxRetries: opts.maxRetries ?? DEFAULT_MAX_RETRIES });
+  return new OpenAI({ apiKey, baseURL: env.OPENAI_BASE_URL || undefined, maxRetries: opts.maxRetries ?? 0 });
 }
 
 /** Text with anything that looks like an API key (and the configured key itself) replaced. */
@@ -36,7 +35,7 @@ export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = p
   const base = env.OPENAI_BASE_URL ? redactUrl(env.OPENAI_BASE_URL) : 'the OpenAI API';
   let why: string;
   if (err instanceof OpenAI.AuthenticationError) why = `${err.message} (check OPENAI_API_KEY)`;
-  else if (err instanceof OpenAI.APIConnectionError) why = `cannot reach ${base}: ${err.cause instanceof Error ? err.cause.message : err.message}`;
+  else if (err instanceof OpenAI.APIConnectionError) why = `cannot reach ${base}: ${rootCause(err)}`;
   else if (err instanceof Error) why = err.message;
   else why = String(err);
   const e = new Error(redactSecrets(`${doing}: ${why}`, env));
@@ -44,11 +43,10 @@ export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = p
   return e;
 }
 
-/** Runs an API call, turning its failure into apiError(…). */
-export async function call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw apiError(err, doing);
-  }
+/** The innermost cause's message ("connect ECONNREFUSED …" rather than "fetch failed"). */
+export function rootCause(err: Error): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  const e = cause as Error & { code?: string };
+  return e.message || e.code || e.name || err.message;
 }

@@ -7,6 +7,7 @@ import { withClient } from '../db/connect.js';
 import { resolveTarget } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
 import { prepare, type PrepareOptions, type PrepareSummary } from './prepare.js';
+import { withTargetLock } from './target-lock.js';
 import { ledgerTarget } from './target-names.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -14,12 +15,16 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 export interface RetryOptions extends PrepareOptions {
   /** Rows that failed this many times are not retried (default 3). */
   maxAttempts?: number;
+  /** Events: a wait for another process's lock on the target. */
+  log?: (line: string) => void;
 }
 
 export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
   return withClient(opts.db, async (client) => {
     const last = await latestRequestShape(client, opts);
-    return await prepare({
+    // Rows are chosen as the one writer of the target: not while a run or submit is creating batches.
+    const names = ledgerTarget(await resolveTarget(client, opts));
+    return await withTargetLock(client, names, { log: opts.log, signal: opts.signal }, () => prepare({
       prefix: 'retry',
       ...opts,
       db: client,
@@ -28,7 +33,7 @@ export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
       encoding: opts.encoding ?? last?.encoding ?? undefined,
       maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       onlyRetry: true,
-    });
+    }));
   });
 }
 

@@ -7,33 +7,39 @@
 // ledger (polled, never resubmitted), and prepare leaves out every row in flight or done; a batch
 // created but killed before it was recorded is found again through its metadata (adopt.ts).
 //
+// Unattended: every API call waits out transient faults within --retry-for (api.ts), a lost database
+// connection is reconnected and the loop starts again from the ledger (reconnect.ts), and rows are
+// chosen and batches created under the target's lock (target-lock.ts), so a second run at the same
+// time waits, then polls and ingests the same batches and never sends a row twice. Only a permanent
+// error or a spent budget stops it; the error carries what was done (`summary`).
+//
 // With maxEnqueuedTokens, the request files are written no larger than that (in estimated tokens) and
 // wait in a queue (in memory: killed, the next run prepares them again) until the batches in flight
 // leave room. By default the files run uploaded are deleted once their batch is final, and the output
 // and error files once their ingest has committed; a failed delete is logged, never fatal.
 import type pg from 'pg';
-import type OpenAI from 'openai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { withClient } from '../db/connect.js';
-import { sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptUnrecorded } from './adopt.js';
+import type { BatchApi } from './api.js';
 import { deleteFiles } from './delete-files.js';
 import { ingestBatch } from './ingest-batch.js';
-import { ensureLedger, isFinal, markIngested, type BatchRecord, type LedgerTarget } from './ledger.js';
+import { ensureLedger, isFinal, listBatches, type BatchFilter, type BatchRecord, type LedgerTarget } from './ledger.js';
 import { prepare, type PrepareSummary } from './prepare.js';
-import type { WrittenFile } from './request-files.js';
+import { withReconnect } from './reconnect.js';
 import { DEFAULT_MAX_ATTEMPTS } from './retry.js';
+import { RequestQueue } from './run-queue.js';
+import { settleFailed } from './settle-failed.js';
 import { refreshBatches } from './status.js';
 import { newRunId, submit } from './submit.js';
+import { withTargetLock } from './target-lock.js';
 import { ledgerTarget } from './target-names.js';
 
 export interface RunOptions extends TargetSpec {
+  /** A connection string (reconnected when lost), or a connected client (left open; not reconnected). */
   db: string | pg.ClientBase;
-  client: OpenAI;
+  /** The API, with its retry budget (--retry-for). */
+  api: BatchApi;
   textColumn: string;
   where?: string;
   model?: string;
@@ -87,124 +93,96 @@ function ownInput(rec: BatchRecord): string[] {
 /** Consecutive turns whose every batch failed on the enqueued-token limit before run gives up. */
 const TOKEN_LIMIT_TURNS = 3;
 
-export async function runFill(opts: RunOptions): Promise<RunSummary> {
-  return withClient(opts.db, (db) => loop(db, opts));
+/** What a run has done and where it is: kept across reconnects. */
+interface RunState {
+  summary: RunSummary;
+  turn: number;
+  tokenLimitTurns: number;
+  last: PrepareSummary | undefined;
+  seen: Map<string, string>;
+  lastWait: string;
 }
 
-async function loop(db: pg.ClientBase, opts: RunOptions): Promise<RunSummary> {
-  const log = opts.log ?? (() => {});
-  const pollMs = (opts.pollInterval ?? 60) * 1000;
-  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const abort = () => {
-    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+export async function runFill(opts: RunOptions): Promise<RunSummary> {
+  const runId = newRunId();
+  const state: RunState = {
+    summary: {
+      runId, table: '', column: '', batchesSubmitted: 0, batchesIngested: 0, rowsUpdated: 0,
+      rows: 0, filled: 0, unfilled: 0, failedForGood: 0, outOfAttempts: 0, emptyText: 0, tooLong: 0,
+    },
+    turn: 0, tokenLimitTurns: 0, last: undefined, seen: new Map(), lastWait: '',
   };
+  const api = opts.api.withSignal(opts.signal);
+  try {
+    if (typeof opts.db !== 'string') return await loop(opts.db, { ...opts, api }, state);
+    return await withReconnect(opts.db, 'vecfill run', api.retry, (db) => loop(db, { ...opts, api }, state));
+  } catch (err) {
+    // What was done before the failure is in the ledger and the table, and stays: say what it was.
+    if (err instanceof Error) Object.assign(err, { summary: state.summary });
+    throw err;
+  }
+}
+
+async function loop(db: pg.ClientBase, opts: RunOptions, st: RunState): Promise<RunSummary> {
+  const log = opts.log ?? (() => {});
+  const api = opts.api;
+  const pollMs = (opts.pollInterval ?? 60) * 1000;
+  const wait = () => sleep(pollMs, undefined, { signal: opts.signal }).catch(() => opts.signal?.throwIfAborted());
   await ensureLedger(db);
   const target = await resolveTarget(db, opts);
   const names = ledgerTarget(target);
-  const filter = { target: { tableSchema: names.tableSchema, tableName: names.tableName, column: names.column } };
-  const runId = newRunId();
-  const summary: RunSummary = {
-    runId, table: target.name, column: target.column.name, batchesSubmitted: 0, batchesIngested: 0, rowsUpdated: 0,
-    rows: 0, filled: 0, unfilled: 0, failedForGood: 0, outOfAttempts: 0, emptyText: 0, tooLong: 0,
-  };
-  await adoptUnrecorded(db, opts.client, names, log);
-  const seen = new Map<string, string>();
-  let turn = 0;
-  let tokenLimitTurns = 0;
-  let last: PrepareSummary | undefined;
-  let lastWait = '';
-  const budget = opts.maxEnqueuedTokens ?? Infinity;
-  let queue: WrittenFile[] = [];
-  let queueDir: string | undefined;
-  const dropQueueDir = async () => {
-    if (queueDir !== undefined && opts.out === undefined) await rm(queueDir, { recursive: true, force: true }).catch(() => {});
-    queueDir = undefined;
-  };
+  const summary = st.summary;
+  Object.assign(summary, { table: target.name, column: target.column.name });
+  const filter: BatchFilter = { target: { tableSchema: names.tableSchema, tableName: names.tableName, column: names.column } };
+  const locked = <T>(fn: () => Promise<T>) => withTargetLock(db, names, { log, signal: opts.signal }, fn);
+  const queue = new RequestQueue(opts.out, summary.runId);
+  await locked(() => adoptUnrecorded(db, api, names, log));
   try {
     for (;;) {
-      abort();
-      const records = await refreshBatches(db, opts.client, filter);
+      opts.signal?.throwIfAborted();
+      const records = await refreshBatches(db, api, filter);
       for (const rec of records) {
-        if (seen.get(rec.batchId) !== rec.status && rec.ingestedAt === null) log(`${rec.batchId}: ${rec.status} (${rec.requestCompleted}/${rec.requestTotal} done, ${rec.requestFailed} failed)`);
-        seen.set(rec.batchId, rec.status);
+        if (st.seen.get(rec.batchId) !== rec.status && rec.ingestedAt === null) log(`${rec.batchId}: ${rec.status} (${rec.requestCompleted}/${rec.requestTotal} done, ${rec.requestFailed} failed)`);
+        st.seen.set(rec.batchId, rec.status);
       }
       let tokenLimited = 0;
       let settled = 0;
       for (const rec of records.filter((r) => r.ingestedAt === null && isFinal(r.status))) {
-        abort();
-        settled++;
+        opts.signal?.throwIfAborted();
         if (rec.status === 'failed') {
-          if (await settleFailed(db, target, names, rec, log)) tokenLimited++;
-          if (!opts.keepFiles) await deleteFiles(opts.client, ownInput(rec), log);
+          const how = await settleFailed(db, target, names, rec, log);
+          if (how === 'already') continue; // another run settled it
+          settled++;
+          if (how === 'token_limit') tokenLimited++;
+          if (!opts.keepFiles) await deleteFiles(api, ownInput(rec), log);
           continue;
         }
-        const r = await ingestBatch({ db, client: opts.client, batchId: rec.batchId, signal: opts.signal });
+        settled++;
+        const r = await ingestBatch({ db, api, batchId: rec.batchId, signal: opts.signal, log });
+        if (r.outcome === 'already_ingested') log(`${rec.batchId}: ingested by another vecfill`);
         if (r.outcome !== 'ingested') continue;
-        if (!opts.keepFiles) await deleteFiles(opts.client, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
+        if (!opts.keepFiles) await deleteFiles(api, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
         summary.batchesIngested++;
         summary.rowsUpdated += r.summary?.rowsUpdated ?? 0;
         const f = r.failures;
         log(`${rec.batchId}: ingested, ${r.summary?.rowsUpdated ?? 0} rows updated` +
           (f.final + f.retryable + f.missing ? `; failed for good ${f.final}, to retry ${f.retryable}, missing ${f.missing}` : ''));
       }
-      if (settled > 0) tokenLimitTurns = tokenLimited === settled ? tokenLimitTurns + 1 : 0;
-      if (tokenLimitTurns >= TOKEN_LIMIT_TURNS) {
+      if (settled > 0) st.tokenLimitTurns = tokenLimited === settled ? st.tokenLimitTurns + 1 : 0;
+      if (st.tokenLimitTurns >= TOKEN_LIMIT_TURNS) {
         throw new Error(`every batch failed on the organization's enqueued-token limit, ${TOKEN_LIMIT_TURNS} times in a row, ` +
           'with nothing else of this table in flight; lower --max-requests to send smaller batches');
       }
-      const inFlight = records.filter((r) => !isFinal(r.status));
       // The queue was full: give it a poll interval before those rows go again.
-      if (tokenLimited > 0 && inFlight.length === 0) await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => abort());
+      if (tokenLimited > 0 && !records.some((r) => !isFinal(r.status))) await wait();
 
-      if (queue.length === 0 && inFlight.length === 0) {
-        turn++;
-        await dropQueueDir();
-        queueDir = opts.out ?? (await mkdtemp(join(tmpdir(), 'vecfill-run-')));
-        last = await prepare({
-          db, table: opts.table, idColumn: opts.idColumn, column: opts.column, textColumn: opts.textColumn, where: opts.where,
-          model: opts.model, dimensions: opts.dimensions, encoding: opts.encoding, truncate: opts.truncate,
-          maxRequests: opts.maxRequests, maxTokens: opts.maxEnqueuedTokens, out: queueDir, prefix: `${runId}-${turn}`, maxAttempts,
-          signal: opts.signal,
-        });
-        if (last.files.length === 0) break;
-        log(`prepared ${last.requests} requests in ${last.files.length} file${last.files.length === 1 ? '' : 's'} (~${last.tokens} tokens)`);
-        queue = [...last.files];
-      }
-
-      if (queue.length > 0) {
-        // Files go in order while they fit beside the batches in flight; with nothing in flight the
-        // first always goes (a single request larger than the limit cannot be made smaller).
-        const enqueued = inFlight.filter((r) => ENQUEUED.has(r.status)).reduce((sum, r) => sum + r.estimatedTokens, 0);
-        let take = 0;
-        let tokens = enqueued;
-        while (take < queue.length && (tokens + queue[take].tokens <= budget || (take === 0 && inFlight.length === 0))) tokens += queue[take++].tokens;
-        if (take > 0) {
-          const files = queue.slice(0, take);
-          const waiting = queue.length - take;
-          log(`submitting ${files.reduce((k, f) => k + f.requests, 0)} requests in ${files.length} file${files.length === 1 ? '' : 's'} ` +
-            `(~${files.reduce((k, f) => k + f.tokens, 0)} tokens)${waiting ? `; ${waiting} more wait for room under --max-enqueued-tokens` : ''}`);
-          const attempt = await nextAttempt(db, names);
-          const sent = await submit({
-            db, client: opts.client, files: files.map((f) => f.path), runId, attempt, signal: opts.signal,
-            onBatch: (b) => log(`${b.batchId}: created, ${b.requests} requests, ~${b.estimatedTokens} tokens`),
-          });
-          summary.batchesSubmitted += sent.batches.length;
-          queue = queue.slice(take);
-          if (queue.length === 0) await dropQueueDir();
-          continue;
-        }
-      }
-
-      const done = inFlight.reduce((sum, r) => sum + r.requestCompleted, 0);
-      const total = inFlight.reduce((sum, r) => sum + r.requestTotal, 0);
-      const line = `waiting: ${inFlight.length} batch${inFlight.length === 1 ? '' : 'es'} in flight, ${done}/${total} requests done` +
-        (queue.length ? `; ${queue.length} file${queue.length === 1 ? '' : 's'} queued` : '');
-      if (line !== lastWait) log(line);
-      lastWait = line;
-      await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => abort());
+      const step = await locked(() => chooseAndSubmit(db, opts, st, names, filter, queue));
+      if (step === 'done') break;
+      if (step === 'submitted') continue;
+      await wait();
     }
   } finally {
-    await dropQueueDir();
+    await queue.drop();
   }
 
   const where = opts.where?.trim() ? opts.where : 'true';
@@ -213,35 +191,71 @@ async function loop(db: pg.ClientBase, opts: RunOptions): Promise<RunSummary> {
   );
   Object.assign(summary, {
     rows: c.rows, filled: c.filled, unfilled: c.rows - c.filled,
-    failedForGood: last?.failedForGood ?? 0, outOfAttempts: last?.outOfAttempts ?? 0,
-    emptyText: last?.emptyText.count ?? 0, tooLong: last?.tooLong.count ?? 0,
+    failedForGood: st.last?.failedForGood ?? 0, outOfAttempts: st.last?.outOfAttempts ?? 0,
+    emptyText: st.last?.emptyText.count ?? 0, tooLong: st.last?.tooLong.count ?? 0,
   });
   return summary;
 }
 
-/** A batch that failed as a whole carried no output. On the enqueued-token limit its rows go again
- *  later without counting an attempt; any other failure counts one for each of its rows. Either way
- *  the batch is marked ingested (settled). Returns whether it was the token limit. */
-async function settleFailed(db: pg.ClientBase, target: Target, names: LedgerTarget, rec: BatchRecord, log: (l: string) => void): Promise<boolean> {
-  const errors = Array.isArray(rec.errors) ? (rec.errors as { code?: string; message?: string }[]) : [];
-  const tokenLimit = errors.some((e) => e.code === 'token_limit_exceeded');
-  const code = errors[0]?.code ?? 'batch_failed';
-  const reason = `batch ${rec.batchId} failed: ${errors.map((e) => e.message ?? e.code).join('; ') || 'no reason given'}`;
-  await db.query('BEGIN');
-  try {
-    if (!tokenLimit) {
-      await db.query(sqlTemplate('record-batch-failed.sql', {
-        table: target.sql, id: target.idColumn.sql, column: target.column.sql, idtype: target.idColumn.codec.sqlType,
-      }), [names.tableSchema, names.tableName, names.column, rec.batchId, `batch_${code}`, reason]);
-    }
-    await markIngested(db, rec.batchId, { rowsUpdated: 0, tokens: 0 });
-    await db.query('COMMIT');
-  } catch (err) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw err;
+/**
+ * One turn's choice, under the target's lock, from the ledger as it is now (another process may have
+ * written it while this one waited): with nothing in flight, prepare the rows that may be sent; then
+ * submit the prepared files that fit. 'done': nothing in flight, nothing pending, nothing to send.
+ */
+async function chooseAndSubmit(db: pg.ClientBase, opts: RunOptions, st: RunState, names: LedgerTarget,
+  filter: BatchFilter, queue: RequestQueue): Promise<'done' | 'submitted' | 'wait'> {
+  const log = opts.log ?? (() => {});
+  // Not yet ingested (or settled): in flight, or final and about to be ingested by someone.
+  const pending = (await listBatches(db, filter)).filter((r) => r.ingestedAt === null);
+  const inFlight = pending.filter((r) => !isFinal(r.status));
+  if (queue.length > 0 && (await queue.stale(db, names))) {
+    log(`another vecfill created batches for ${names.tableName}.${names.column} since these requests were prepared; preparing again`);
+    await queue.drop();
   }
-  log(`${rec.batchId}: failed (${tokenLimit ? 'enqueued-token limit; its rows go again, no attempt counted' : reason})`);
-  return tokenLimit;
+  if (queue.length === 0) {
+    if (pending.length > 0) {
+      waiting(st, log, inFlight, 0);
+      return 'wait';
+    }
+    st.turn++;
+    const dir = await queue.open(db);
+    st.last = await prepare({
+      db, table: opts.table, idColumn: opts.idColumn, column: opts.column, textColumn: opts.textColumn, where: opts.where,
+      model: opts.model, dimensions: opts.dimensions, encoding: opts.encoding, truncate: opts.truncate,
+      maxRequests: opts.maxRequests, maxTokens: opts.maxEnqueuedTokens, out: dir, prefix: `${st.summary.runId}-${st.turn}`,
+      maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, signal: opts.signal,
+    });
+    if (st.last.files.length === 0) return 'done';
+    log(`prepared ${st.last.requests} requests in ${st.last.files.length} file${st.last.files.length === 1 ? '' : 's'} (~${st.last.tokens} tokens)`);
+    queue.files = [...st.last.files];
+  }
+  const enqueued = inFlight.filter((r) => ENQUEUED.has(r.status)).reduce((sum, r) => sum + r.estimatedTokens, 0);
+  const files = queue.fitting(enqueued, opts.maxEnqueuedTokens ?? Infinity, inFlight.length === 0);
+  if (files.length === 0) {
+    waiting(st, log, inFlight, queue.length);
+    return 'wait';
+  }
+  const waitingFiles = queue.length - files.length;
+  log(`submitting ${files.reduce((k, f) => k + f.requests, 0)} requests in ${files.length} file${files.length === 1 ? '' : 's'} ` +
+    `(~${files.reduce((k, f) => k + f.tokens, 0)} tokens)${waitingFiles ? `; ${waitingFiles} more wait for room under --max-enqueued-tokens` : ''}`);
+  const sent = await submit({
+    db, api: opts.api, files: files.map((f) => f.path), runId: st.summary.runId, attempt: await nextAttempt(db, names), signal: opts.signal, log,
+    onBatch: (b) => {
+      st.summary.batchesSubmitted++;
+      log(`${b.batchId}: created, ${b.requests} requests, ~${b.estimatedTokens} tokens`);
+    },
+  });
+  await queue.shift(sent.batches.length);
+  return 'submitted';
+}
+
+function waiting(st: RunState, log: (line: string) => void, inFlight: BatchRecord[], queued: number): void {
+  const done = inFlight.reduce((sum, r) => sum + r.requestCompleted, 0);
+  const total = inFlight.reduce((sum, r) => sum + r.requestTotal, 0);
+  const line = `waiting: ${inFlight.length} batch${inFlight.length === 1 ? '' : 'es'} in flight, ${done}/${total} requests done` +
+    (queued ? `; ${queued} file${queued === 1 ? '' : 's'} queued` : '');
+  if (line !== st.lastWait) log(line);
+  st.lastWait = line;
 }
 
 /** The attempt a new batch makes: one more than the most any retried row of the target has failed. */

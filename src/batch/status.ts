@@ -1,10 +1,9 @@
 // status: the ledger, brought up to date. Each batch that is not final is retrieved from the API and
 // its status, counts, file ids and errors copied into the ledger; final batches are never asked again.
 import type pg from 'pg';
-import type OpenAI from 'openai';
 import { listBatches, updateFromApi, isFinal, type BatchFilter, type BatchRecord } from './ledger.js';
 import { dollars, estimateCost, MODELS } from './models.js';
-import { call } from './openai.js';
+import type { BatchApi } from './api.js';
 
 export interface BatchStatus {
   batchId: string;
@@ -27,7 +26,7 @@ export interface BatchStatus {
 }
 
 /** Refreshes the batches the filter selects that are not final; returns what the ledger then holds. */
-export async function refreshBatches(db: pg.ClientBase, client: OpenAI, filter: BatchFilter = {}): Promise<BatchRecord[]> {
+export async function refreshBatches(db: pg.ClientBase, api: BatchApi, filter: BatchFilter = {}): Promise<BatchRecord[]> {
   const records = await listBatches(db, filter);
   const out: BatchRecord[] = [];
   for (const rec of records) {
@@ -35,7 +34,7 @@ export async function refreshBatches(db: pg.ClientBase, client: OpenAI, filter: 
       out.push(rec);
       continue;
     }
-    const batch = await call(`cannot retrieve batch ${rec.batchId}`, () => client.batches.retrieve(rec.batchId));
+    const batch = await api.retrieveBatch(rec.batchId);
     out.push((await updateFromApi(db, batch)) ?? rec);
   }
   return out;

@@ -1,25 +1,26 @@
 // submit: request files → Batch API batches, each recorded in the ledger with the rows it carries.
 // Every file is read and checked first (target, model, dimensions, rows already in flight), so a bad
 // file stops the command before anything is uploaded. Then per file: upload (streamed from disk),
-// create the batch (/v1/embeddings, 24h, metadata naming the run, table and column), record it.
+// create the batch (/v1/embeddings, 24h, metadata naming the run, table and column), record it. The
+// check of rows in flight and the creates run under the target's lock (target-lock.ts): a second
+// submit or run on the same target waits, then finds these rows in flight.
 import type pg from 'pg';
-import type OpenAI from 'openai';
-import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { withClient } from '../db/connect.js';
 import { resolveTarget, TargetError, type Target } from '../db/target.js';
 import { UsageError } from '../cli/usage.js';
 import { databaseTag } from './adopt.js';
+import type { BatchApi } from './api.js';
 import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
 import { findInManifest } from './manifest.js';
 import { checkDimensions } from './models.js';
-import { call } from './openai.js';
 import { scanRequestFile, RequestFileError, type ScannedFile } from './request-scan.js';
+import { withTargetLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 
 export interface SubmitOptions {
   db: string | pg.ClientBase;
-  client: OpenAI;
+  api: BatchApi;
   files: string[];
   /** The target, when no manifest is beside a file (and to override one). */
   table?: string;
@@ -33,6 +34,8 @@ export interface SubmitOptions {
   force?: boolean;
   signal?: AbortSignal;
   onBatch?: (b: SubmittedBatch) => void;
+  /** Events: waiting for another process's lock on the target, retries. */
+  log?: (line: string) => void;
 }
 
 export interface SubmittedBatch {
@@ -78,22 +81,42 @@ export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
     const plans: Plan[] = [];
     for (const file of opts.files) plans.push(await plan(client, file, opts));
     await ensureLedger(client);
-    if (!opts.force) for (const p of plans) await refuseInFlight(client, p);
     const runId = opts.runId ?? newRunId();
     const dbTag = await databaseTag(client);
     const batches: SubmittedBatch[] = [];
-    for (const p of plans) {
-      try {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
-        const b = await submitOne(client, opts, runId, dbTag, p);
-        batches.push(b);
-        opts.onBatch?.(b);
-      } catch (err) {
-        throw partialFailure(err as Error, batches);
+    // Every file is checked before the first upload, under the lock of each target (taken in one order,
+    // so that two submits of several targets cannot wait on each other).
+    await withTargetLocks(client, distinctTargets(plans), opts, async () => {
+      if (!opts.force) for (const p of plans) await refuseInFlight(client, p);
+      for (const p of plans) {
+        try {
+          opts.signal?.throwIfAborted();
+          const b = await submitOne(client, opts, runId, dbTag, p);
+          batches.push(b);
+          opts.onBatch?.(b);
+        } catch (err) {
+          throw partialFailure(err as Error, batches);
+        }
       }
-    }
+    });
     return { runId, batches };
   });
+}
+
+function sameTarget(a: LedgerTarget, b: LedgerTarget): boolean {
+  return a.tableSchema === b.tableSchema && a.tableName === b.tableName && a.column === b.column;
+}
+
+function distinctTargets(plans: Plan[]): LedgerTarget[] {
+  const out: LedgerTarget[] = [];
+  for (const p of plans) if (!out.some((t) => sameTarget(t, p.names))) out.push(p.names);
+  const key = (t: LedgerTarget) => JSON.stringify([t.tableSchema, t.tableName, t.column]);
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+}
+
+async function withTargetLocks<T>(client: pg.ClientBase, targets: LedgerTarget[], opts: SubmitOptions, fn: () => Promise<T>): Promise<T> {
+  if (targets.length === 0) return fn();
+  return withTargetLock(client, targets[0], { log: opts.log, signal: opts.signal }, () => withTargetLocks(client, targets.slice(1), opts, fn));
 }
 
 async function plan(client: pg.ClientBase, file: string, opts: SubmitOptions): Promise<Plan> {
@@ -129,20 +152,21 @@ async function refuseInFlight(client: pg.ClientBase, p: Plan): Promise<void> {
 }
 
 async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
-  const api = opts.client;
+  const api = opts.api;
   const file = p.scan.path;
-  const uploaded = await call(`cannot upload ${file}`, () => api.files.create({ file: createReadStream(file), purpose: 'batch' }));
+  const uploaded = await api.upload(file);
   let batch;
   try {
-    batch = await call(`cannot create a batch from ${file} (uploaded as ${uploaded.id})`, () => api.batches.create({
+    batch = await api.createBatch({
       input_file_id: uploaded.id,
       endpoint: '/v1/embeddings',
       completion_window: '24h',
       metadata: batchMetadata(runId, p.names, dbTag),
-    }));
+    });
   } catch (err) {
-    await api.files.delete(uploaded.id).catch(() => {});
-    throw err;
+    // No batch was made from it (a permanent error, or the retries ran out and the list showed none).
+    await api.deleteFile(uploaded.id).catch(() => {});
+    throw Object.assign(new Error(`${(err as Error).message} (${file}, uploaded as ${uploaded.id})`), { status: (err as { status?: number }).status });
   }
   try {
     await insertBatch(client, {

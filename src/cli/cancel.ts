@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { connect } from '../db/connect.js';
 import { cancelBatches } from '../batch/cancel.js';
 import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
-import { openaiClient } from '../batch/openai.js';
+import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { tableFilter } from '../batch/target-names.js';
-import { databaseUrl } from './options.js';
+import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './usage.js';
 
 export const CANCEL_HELP = `Usage: vecfill cancel [options] [BATCH...]
@@ -19,7 +19,7 @@ Options:
   --table NAME    with no BATCH: only batches of this table
   --run ID        with no BATCH: only batches of this run
   --json          print {"batches": [...]} as one JSON object
-  -h, --help      this help
+${retryForHelp('2m', 18)}  -h, --help      this help
 
 Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
 
@@ -27,7 +27,7 @@ Exit codes: 0 done (a batch that had already ended is reported, not an error); 1
 2 usage error.
 `;
 
-export async function cancelCommand(argv: string[]): Promise<number> {
+export async function cancelCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -36,6 +36,7 @@ export async function cancelCommand(argv: string[]): Promise<number> {
       table: { type: 'string' },
       run: { type: 'string' },
       json: { type: 'boolean' },
+      ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,12 +45,12 @@ export async function cancelCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const client = openaiClient();
+  const api = commandApi('cancel', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
   const db = await connect(url);
   try {
     await ensureLedger(db);
     const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
-    const results = await cancelBatches(db, client, positionals, filter);
+    const results = await cancelBatches(db, api, positionals, filter);
     if (values.json) {
       process.stdout.write(JSON.stringify({ batches: results }) + '\n');
     } else if (results.length === 0) {

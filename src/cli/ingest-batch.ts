@@ -4,11 +4,11 @@ import { finished } from 'node:stream/promises';
 import { connect } from '../db/connect.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
 import { ensureLedger, listBatches } from '../batch/ledger.js';
-import { openaiClient } from '../batch/openai.js';
+import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { refreshBatches } from '../batch/status.js';
 import { tableFilter } from '../batch/target-names.js';
 import { terminalProgress } from '../ingest/progress.js';
-import { databaseUrl, n } from './options.js';
+import { commandApi, databaseUrl, n } from './options.js';
 import { EXIT, UsageError } from './usage.js';
 
 export interface BatchIngestValues {
@@ -23,6 +23,7 @@ export interface BatchIngestValues {
   batch?: string[];
   'all-completed'?: boolean;
   force?: boolean;
+  'retry-for'?: string;
 }
 
 const INGESTABLE = ['completed', 'expired', 'cancelled'];
@@ -32,8 +33,8 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   if (values.batch?.length && values['all-completed']) throw new UsageError('--batch and --all-completed do not mix');
   if (values['dry-run']) throw new UsageError('--dry-run reads files; it does not go with --batch/--all-completed');
   const url = databaseUrl(values.db);
-  const client = openaiClient();
-  const db = await connect(url);
+  const api = commandApi('ingest', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
+  const db = await connect(url, 'vecfill ingest');
   const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
   const results: BatchIngestResult[] = [];
   try {
@@ -41,15 +42,15 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
     let ids = values.batch ?? [];
     if (values['all-completed']) {
       const filter = values.table ? { target: await tableFilter(db, values.table) } : {};
-      await refreshBatches(db, client, { ...filter, inFlight: true });
+      await refreshBatches(db, api, { ...filter, inFlight: true });
       ids = (await listBatches(db, filter)).filter((b) => b.ingestedAt === null && INGESTABLE.includes(b.status)).map((b) => b.batchId);
     }
     for (const batchId of ids) {
       const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
       try {
         const r = await ingestBatch({
-          db, client, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
-          rejects, onProgress: progress?.listener, signal,
+          db, api, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
+          rejects, onProgress: progress?.listener, signal, log: (line) => process.stderr.write(`vecfill ingest: ${line}\n`),
         });
         results.push(r);
         if (!values.json) process.stdout.write(describe(r));

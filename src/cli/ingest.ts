@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import { terminalProgress } from '../ingest/progress.js';
+import { RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const INGEST_HELP = `Usage: vecfill ingest [options] [FILE...]
@@ -31,7 +32,7 @@ Options:
   --all-completed     ingest every finished batch of the ledger not yet ingested
                       (completed, expired, cancelled; --table limits it to one table)
   --force             with --batch: ingest a batch again even if it was already ingested
-  --json              print the summary as one JSON object
+${retryForHelp('2m; a download cut half-way rolls the batch back and starts over', 22)}  --json              print the summary as one JSON object
   --quiet             no progress on stderr
   -h, --help          this help
 
@@ -60,6 +61,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
       batch: { type: 'string', multiple: true },
       'all-completed': { type: 'boolean' },
       force: { type: 'boolean' },
+      ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +74,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
     return ingestBatchesCommand(values, positionals, signal);
   }
   if (values.force) throw new UsageError('--force goes with --batch (files are always ingested)');
+  if (values['retry-for'] !== undefined) throw new UsageError('--retry-for goes with --batch/--all-completed (files make no API calls)');
   if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
   const db = values.db ?? process.env.DATABASE_URL;
   if (!db) throw new UsageError('no database: pass --db URL or set DATABASE_URL');

@@ -1,4 +1,6 @@
 // options: what several commands parse the same way.
+import { BatchApi } from '../batch/api.js';
+import { openaiClient } from '../batch/openai.js';
 import { UsageError } from './usage.js';
 
 /** --db, else $DATABASE_URL. */
@@ -62,4 +64,45 @@ export function requestSelection(values: RequestValues, positionals: string[], t
     maxRequests,
     out: values.out,
   };
+}
+
+/** --retry-for, as parseArgs takes it. */
+export const RETRY_OPTION = { 'retry-for': { type: 'string' } } as const;
+
+/** The help lines of --retry-for, with the command's default, aligned at `column` as its help is. */
+export function retryForHelp(defaultText: string, column: number): string {
+  const words = `keep trying each API call through transient faults (dropped connections, timeouts, 408, 409, 429, 5xx) for up to TIME: 90s, 10m, 2h; 0 tries once (default: ${defaultText})`.split(' ');
+  const lines: string[] = [];
+  let line = '  --retry-for TIME';
+  if (line.length + 2 > column) {
+    lines.push(line);
+    line = '';
+  }
+  line = line.padEnd(column);
+  let fresh = true;
+  for (const word of words) {
+    if (!fresh && line.length + 1 + word.length > 96) {
+      lines.push(line);
+      line = ''.padEnd(column);
+      fresh = true;
+    }
+    line += (fresh ? '' : ' ') + word;
+    fresh = false;
+  }
+  lines.push(line);
+  return lines.join('\n') + '\n';
+}
+
+/** A duration: a number with s, m or h (plain seconds without), in ms. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new UsageError(`${flag} takes a duration such as 90s, 10m or 2h, not ${JSON.stringify(text)}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * unit;
+}
+
+/** The API for a command: OPENAI_API_KEY's client, --retry-for's budget, one stderr line per retry. */
+export function commandApi(command: string, retryFor: string | undefined, defaultMs: number, signal?: AbortSignal): BatchApi {
+  const retryForMs = retryFor === undefined ? defaultMs : parseDuration(retryFor, '--retry-for');
+  return new BatchApi(openaiClient(), { retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) });
 }

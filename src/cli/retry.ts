@@ -50,6 +50,7 @@ export async function retryCommand(argv: string[], signal: AbortSignal): Promise
     ...selection,
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
     signal,
+    log: (line) => process.stderr.write(`vecfill retry: ${line}\n`),
   });
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else if (summary.files.length === 0) process.stdout.write(`nothing to retry in ${summary.table}.${summary.column}\n` + describe(summary).split('\n').slice(1).join('\n'));

@@ -1,9 +1,9 @@
 // vecfill run: the CLI face of runFill(): arguments → options, events → stderr, the outcome → stdout.
 import { parseArgs } from 'node:util';
-import { openaiClient } from '../batch/openai.js';
+import { RUN_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { runFill, type RunSummary } from '../batch/run.js';
-import { databaseUrl, n, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
+import { commandApi, databaseUrl, n, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
 import { IdentifierError } from '../db/identifiers.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -37,7 +37,7 @@ Options:
                         split, and files that would exceed it wait until batches finish
   --keep-files          keep the files uploaded to the API and the batches' output and error
                         files (default: deleted once the batch is final and ingested)
-  --json                print the summary as one JSON object
+${retryForHelp('30m; also how long a lost database connection is waited for', 24)}  --json                print the summary as one JSON object
   -h, --help            this help
 
 A row fails for good on an HTTP 4xx other than 429 (the reason is in vecfill.row_failures);
@@ -60,6 +60,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
       'max-attempts': { type: 'string' },
       'max-enqueued-tokens': { type: 'string' },
       'keep-files': { type: 'boolean' },
+      ...RETRY_OPTION,
     },
   });
   if (values.help) {
@@ -73,9 +74,9 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
   }
   const maxEnqueuedTokens = positiveInt(values['max-enqueued-tokens'], '--max-enqueued-tokens');
   const db = databaseUrl(values.db);
-  const client = openaiClient();
+  const api = commandApi('run', values['retry-for'], RUN_RETRY_FOR_MS, signal);
   const summary = await runFill({
-    db, client,
+    db, api,
     ...selection,
     pollInterval: poll,
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
@@ -83,10 +84,12 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     keepFiles: values['keep-files'] ?? false,
     signal,
     log: (line) => process.stderr.write(`vecfill run: ${line}\n`),
-  }).catch((err: Error & { code?: string }) => {
+  }).catch((err: Error & { code?: string; summary?: RunSummary }) => {
     if (err instanceof UsageError || err instanceof IdentifierError || err.code?.startsWith('ERR_PARSE_ARGS')) throw err;
     // Whatever was done before the failure is in the ledger and the table, and stays.
-    throw Object.assign(new Error(`${err.message}; what was done is kept (vecfill status): run it again to continue`), { partial: true });
+    const s = err.summary;
+    const done = s ? `this run submitted ${n(s.batchesSubmitted)} batches and ingested ${n(s.batchesIngested)} (${n(s.rowsUpdated)} rows updated), ` : '';
+    throw Object.assign(new Error(`${err.message}\n${done}all of it kept (vecfill status): run it again to continue`), { partial: true });
   });
   process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary));
   return summary.unfilled === 0 ? EXIT.ok : EXIT.partial;

@@ -2,10 +2,10 @@
 import { parseArgs } from 'node:util';
 import { connect } from '../db/connect.js';
 import { ledgerExists, type BatchFilter } from '../batch/ledger.js';
-import { openaiClient } from '../batch/openai.js';
+import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { describeBatch, refreshBatches, statusTable } from '../batch/status.js';
 import { tableFilter } from '../batch/target-names.js';
-import { databaseUrl } from './options.js';
+import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './usage.js';
 
 export const STATUS_HELP = `Usage: vecfill status [options]
@@ -19,14 +19,15 @@ Options:
   --table NAME    only batches of this table
   --run ID        only batches of this run
   --json          print {"batches": [...]} as one JSON object
-  -h, --help      this help
+${retryForHelp('2m', 18)}  -h, --help      this help
 
 Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
 
-Exit codes: 0 shown; 1 failed (database or API unreachable); 2 usage error.
+Exit codes: 0 shown; 1 failed (database unreachable, or the API still failing after --retry-for);
+2 usage error.
 `;
 
-export async function statusCommand(argv: string[]): Promise<number> {
+export async function statusCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -34,6 +35,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       table: { type: 'string' },
       run: { type: 'string' },
       json: { type: 'boolean' },
+      ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,11 +44,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const client = openaiClient();
+  const api = commandApi('status', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
   const db = await connect(url);
   try {
     const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
-    const records = (await ledgerExists(db)) ? await refreshBatches(db, client, filter) : [];
+    const records = (await ledgerExists(db)) ? await refreshBatches(db, api, filter) : [];
     const rows = records.map((r) => describeBatch(r));
     process.stdout.write(values.json ? JSON.stringify({ batches: rows }) + '\n' : statusTable(rows));
     return EXIT.ok;

@@ -1,8 +1,8 @@
 // vecfill submit: request files → Batch API batches, recorded in the ledger.
 import { parseArgs } from 'node:util';
-import { openaiClient } from '../batch/openai.js';
+import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { submit } from '../batch/submit.js';
-import { databaseUrl, n } from './options.js';
+import { commandApi, databaseUrl, n, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './usage.js';
 
 export const SUBMIT_HELP = `Usage: vecfill submit [options] FILE...
@@ -23,7 +23,7 @@ Options:
   --run ID            name the run in the ledger and the metadata (default: a new id)
   --force             submit rows that a batch in flight already carries
   --json              print {"runId", "batches": [...]} as one JSON object
-  -h, --help          this help
+${retryForHelp('2m', 22)}  -h, --help          this help
 
 Environment: OPENAI_API_KEY (required); OPENAI_BASE_URL for an OpenAI-compatible server.
 
@@ -43,6 +43,7 @@ export async function submitCommand(argv: string[], signal: AbortSignal): Promis
       run: { type: 'string' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,10 +52,10 @@ export async function submitCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const db = databaseUrl(values.db);
-  const client = openaiClient();
+  const api = commandApi('submit', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
   const summary = await submit({
-    db, client, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
-    runId: values.run, force: values.force, signal,
+    db, api, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
+    runId: values.run, force: values.force, signal, log: (line) => process.stderr.write(`vecfill submit: ${line}\n`),
     onBatch: values.json ? undefined : (b) => process.stdout.write(
       `${b.batchId}  ${b.status}  ${b.file}  ${n(b.requests)} requests, ~${n(b.estimatedTokens)} tokens → ${b.table}.${b.column}\n`),
   });

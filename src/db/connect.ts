@@ -16,8 +16,9 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'vecfill' });
+/** applicationName: what pg_stat_activity shows, e.g. to a second run waiting for this one's lock. */
+export async function connect(url: string, applicationName = 'vecfill'): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName });
   try {
     await client.connect();
   } catch (err) {
@@ -29,6 +30,19 @@ export async function connect(url: string): Promise<pg.Client> {
   // A dropped connection mid-ingest is an error of the ingest, not an uncaught exception.
   client.on('error', () => {});
   return client;
+}
+
+/** SQLSTATEs of a session that is gone: connection exceptions (08…), and the backend terminated or the
+ *  server shutting down or starting (57P01–57P03). */
+const LOST_STATES = /^(08...|57P0[123])$/;
+const LOST_MESSAGES = /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|server closed the connection/i;
+
+/** Whether err says the connection to the server is gone (as opposed to a statement that failed). */
+export function isConnectionLost(err: unknown): boolean {
+  if (err instanceof ConnectError) return true;
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && (LOST_STATES.test(e.code) || LOST_MESSAGES.test(e.code))) return true;
+  return typeof e?.message === 'string' && LOST_MESSAGES.test(e.message);
 }
 
 /** Runs fn with db when it is a client (left open), else with a connection to that URL, closed after. */
