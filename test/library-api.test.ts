@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { ingest, streamSource, TargetError, type IngestSummary } from '../src/index.js';
-import { createTable, DB_URL, dropTable, snapshot, storedVector, tableName } from './helpers/db.js';
+import { countUpdates, createTable, DB_URL, dropTable, snapshot, storedVector, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
+import { smallSegments } from './helpers/segments.js';
 
 /** A Writable that keeps what is written to it. */
 function sink(): Writable & { text(): string } {
@@ -93,10 +94,12 @@ test('ingest() with a connected pg.Client leaves it open, usable, and outside an
   assert.deepEqual(rows.map((r) => r.id), [1, 2]);
 });
 
-test('an AbortSignal stops an ingest mid-stream; the table is unchanged', async (t) => {
+test('an AbortSignal stops an ingest mid-stream, segments already applied; the table is unchanged', async (t) => {
   const table = tableName('lib');
   await createTable(table, Array.from({ length: 1000 }, (_, k) => k + 1));
   t.after(() => dropTable(table));
+  const updates = await countUpdates(table);
+  t.after(updates.drop);
   const before = await snapshot(table);
   const ac = new AbortController();
   async function* endless() {
@@ -106,6 +109,7 @@ test('an AbortSignal stops an ingest mid-stream; the table is unchanged', async 
       await new Promise((r) => setImmediate(r));
     }
   }
-  await assert.rejects(ingest({ db: DB_URL, table, inputs: [streamSource('gen', endless())], signal: ac.signal }));
+  await assert.rejects(ingest(smallSegments({ db: DB_URL, table, inputs: [streamSource('gen', endless())], signal: ac.signal })), /interrupted/);
+  assert.ok((await updates.count()) >= 2, `segments were applied before the abort (${await updates.count()} UPDATEs)`);
   assert.deepEqual(await snapshot(table), before);
 });

@@ -375,3 +375,133 @@ test('formatFloat32 prints the shortest decimal that reads back as the same floa
     assert.equal(Number(printed), plain(f));
   }
 });
+
+/** Awaits the call and returns the API error it failed with (the test fails if it succeeded). */
+async function failure(call: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await call;
+  } catch (err) {
+    assert.ok(err instanceof OpenAI.APIError, `an API error, not ${String(err)}`);
+    return err;
+  }
+  throw new assert.AssertionError({ message: 'the call succeeded' });
+}
+
+test('faults.rate answers before handling: 500s, and 429s with retry-after-ms and retry-after; all counted', async (t) => {
+  const { server, client } = await setup(t, { faults: { rate: 1, retryAfterMs: 1500 } });
+  const statuses: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const err = await failure(client.batches.create({ input_file_id: 'file-x', endpoint: '/v1/embeddings', completion_window: '24h' }));
+    statuses.push(err.status!);
+    if (err.status === 429) {
+      assert.ok(err instanceof OpenAI.RateLimitError);
+      assert.equal(err.code, 'rate_limit_exceeded');
+      assert.equal(err.headers?.get('retry-after-ms'), '1500');
+      assert.equal(err.headers?.get('retry-after'), '2', 'whole seconds, rounded up');
+    } else {
+      assert.ok(err instanceof OpenAI.InternalServerError, `status ${err.status}`);
+      assert.equal(err.type, 'server_error');
+      assert.equal(err.headers?.get('retry-after'), null);
+    }
+  }
+  assert.ok(statuses.includes(500) && statuses.includes(429), `both kinds: ${statuses.join(' ')}`);
+  assert.equal(server.state.batches.size, 0, 'no request was handled');
+  assert.deepEqual(server.state.faults, {
+    errors500: statuses.filter((s) => s === 500).length, errors429: statuses.filter((s) => s === 429).length, cutDownloads: 0, dropped: 0,
+  });
+  assert.ok(server.state.requests.every((r) => r.injected === 'error'));
+});
+
+test('faults are reproducible: the same seed fails the same requests, another seed others', async (t) => {
+  const pattern = async (options: OpenAIServerOptions) => {
+    const { server, client } = await setup(t, options);
+    for (let i = 0; i < 60; i++) await client.files.list().catch(() => {});
+    return server.state.requests.map((r) => r.status);
+  };
+  const seven = await pattern({ faults: { seed: 7, rate: 0.3 } });
+  assert.deepEqual(await pattern({ faults: { seed: 7, rate: 0.3 } }), seven);
+  assert.deepEqual(await pattern({ seed: 7, faults: { rate: 0.3 } }), seven, 'the default seed is the server\'s');
+  assert.notDeepEqual(await pattern({ faults: { seed: 8, rate: 0.3 } }), seven);
+  const failed = seven.filter((s) => s !== 200);
+  assert.ok(failed.length >= 9 && failed.length <= 27, `about 30% of 60 fail: ${failed.length}`);
+  assert.ok(failed.includes(500) && failed.includes(429), seven.join(' '));
+});
+
+test('a cut download: content-length of the whole file, some bytes, then an error on the client', async (t) => {
+  const { server, client } = await setup(t);
+  const { lines } = rows(2000); // ~200 KB: several chunks
+  const content = Buffer.from(lines.join('\n') + '\n');
+  const file = await client.files.create({ purpose: 'batch', file: await toFile(content, 'big.jsonl') });
+  server.state.flaky.failNext(1, (r) => r.path === `/v1/files/${file.id}/content`, { cut: true });
+
+  const response = await client.files.content(file.id);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-length'), String(content.length));
+  let received = 0;
+  await assert.rejects(async () => {
+    for await (const chunk of response.body!) received += chunk.length;
+  }, /terminated/, 'the body ends in an error (undici: "terminated", the other side closed)');
+  assert.ok(received > 0 && received < content.length, `${received} of ${content.length} bytes`);
+  const cut = server.state.requests.at(-1)!;
+  assert.deepEqual([cut.status, cut.injected], [200, 'cut']);
+  assert.equal(server.state.faults.cutDownloads, 1);
+
+  const whole = Buffer.from(await (await client.files.content(file.id)).arrayBuffer());
+  assert.ok(whole.equals(content), 'the next download is whole');
+});
+
+test('faults.cutDownloads cuts that share of downloads and nothing else', async (t) => {
+  const { server, client } = await setup(t, { faults: { cutDownloads: 0.5, seed: 3 } });
+  const file = await client.files.create({ purpose: 'batch', file: await toFile(Buffer.from(rows(500).lines.join('\n')), 'a.jsonl') });
+  let broken = 0;
+  for (let i = 0; i < 20; i++) {
+    const ok = await client.files.content(file.id).then((r) => r.arrayBuffer()).then(() => true, () => false);
+    if (!ok) broken++;
+  }
+  assert.ok(broken >= 4 && broken <= 16, `about half of 20 downloads cut: ${broken}`);
+  assert.equal(server.state.faults.cutDownloads, broken);
+  assert.deepEqual(server.state.requests.filter((r) => r.injected).map((r) => r.path), Array(broken).fill(`/v1/files/${file.id}/content`));
+});
+
+test('failNext drop after a batch create: the client sees a lost connection, the batch exists', async (t) => {
+  const { server, client } = await setup(t);
+  server.state.flaky.failNext(1, (r) => r.method === 'POST' && r.path === '/v1/batches', { after: 'drop' });
+  await assert.rejects(submit(client, rows(2).lines), OpenAI.APIConnectionError);
+
+  const listed = await client.batches.list();
+  assert.equal(listed.data.length, 1, 'the server acted before the connection was lost');
+  const dropped = server.state.requests.find((r) => r.injected === 'drop')!;
+  assert.deepEqual([dropped.method, dropped.path, dropped.status], ['POST', '/v1/batches', 0]);
+  assert.equal(server.state.faults.dropped, 1);
+});
+
+test('failNext errors: any status, before handling or after it, with the retry headers asked for', async (t) => {
+  const { server, client } = await setup(t);
+  const upload = async () => client.files.create({ purpose: 'batch', file: await toFile(Buffer.from(rows(1).lines[0] + '\n'), 'one.jsonl') });
+  const uploads = (r: { method: string; path: string }) => r.method === 'POST' && r.path === '/v1/files';
+
+  server.state.flaky.failNext(1, uploads, { status: 400 });
+  await assert.rejects(upload(), OpenAI.BadRequestError);
+  assert.equal(server.state.files.size, 0, 'an error before handling stores nothing');
+
+  server.state.flaky.failNext(1, uploads, { status: 502, after: 'reply' });
+  const bad = await failure(upload());
+  assert.equal(bad.status, 502);
+  assert.equal(server.state.files.size, 1, 'an error after handling: the file was stored');
+
+  server.state.flaky.failNext(2, uploads, { status: 429, retryAfterMs: 300 });
+  const limited = await failure(upload());
+  assert.ok(limited instanceof OpenAI.RateLimitError);
+  assert.deepEqual([limited.headers?.get('retry-after-ms'), limited.headers?.get('retry-after')], ['300', '1']);
+  const retrying = new OpenAI({ apiKey: 'test', baseURL: server.baseURL, maxRetries: 1 });
+  const started = Date.now();
+  await retrying.files.create({ purpose: 'batch', file: await toFile(Buffer.from(rows(1).lines[0] + '\n'), 'one.jsonl') });
+  assert.ok(Date.now() - started >= 290, 'the SDK waited as retry-after-ms said');
+
+  for (const status of [401, 404, 408, 409]) {
+    server.state.flaky.failNext(1, undefined, { status });
+    assert.equal((await failure(client.batches.list())).status, status);
+  }
+  assert.deepEqual(server.state.requests.filter((r) => r.injected).map((r) => r.status), [400, 502, 429, 429, 401, 404, 408, 409]);
+  assert.deepEqual(server.state.faults, { errors500: 0, errors429: 2, cutDownloads: 0, dropped: 0 });
+});

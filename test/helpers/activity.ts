@@ -65,3 +65,31 @@ export async function waitForBackendGone(pid: number, timeoutMs = 20_000): Promi
   }
   throw new Error(`backend ${pid} still there after ${timeoutMs} ms`);
 }
+
+export interface Backend {
+  pid: number;
+  query: string;
+  state: string;
+  waitEventType: string | null;
+}
+
+/** The session the child process has open (its first, by the child's own ports), as pg_stat_activity shows it. */
+export async function childBackend(childPid: number): Promise<Backend | undefined> {
+  const ports = await tcpPorts(childPid);
+  if (ports.length === 0) return undefined;
+  const { rows } = await sql(
+    `SELECT pid, query, state, wait_event_type FROM pg_stat_activity WHERE client_port = ANY($1::int[]) ORDER BY backend_start LIMIT 1`, [ports]);
+  return rows[0] && { pid: rows[0].pid, query: rows[0].query, state: rows[0].state, waitEventType: rows[0].wait_event_type };
+}
+
+/**
+ * Terminates the backend only if, at that instant, it is running a statement that starts with
+ * `statement` (e.g. "COPY pg_temp.vecfill_in", "UPDATE"); returns whether it did. One statement, so
+ * the backend cannot move on between the look and the terminate.
+ */
+export async function terminateWhile(pid: number, statement: string): Promise<boolean> {
+  const { rows } = await sql(
+    `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND starts_with(query, $2)`,
+    [pid, statement]);
+  return rows.length > 0 && rows[0].done === true;
+}

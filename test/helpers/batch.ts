@@ -89,3 +89,19 @@ export function json<T = any>(r: TimedResult): T {
     throw new Error(`no JSON on stdout (exit ${r.code}); stderr: ${r.stderr}`);
   }
 }
+
+/**
+ * Request files for the table's rows, submitted as batches: vecfill's own prepare and submit, called in
+ * this process, for tests about a later command (a CLI start-up costs ~1 s). Returns the batch ids in
+ * creation order.
+ */
+export async function submitRows(db: TestDb, server: OpenAIServer, out: string,
+  opts: { table?: string; maxRequests?: number; where?: string; runId?: string } = {}): Promise<string[]> {
+  const { prepare } = await import('../../src/batch/prepare.js');
+  const { submit } = await import('../../src/batch/submit.js');
+  const OpenAI = (await import('openai')).default;
+  const prepared = await prepare({ db: db.url, table: opts.table ?? 'docs', textColumn: 'body', out, maxRequests: opts.maxRequests, where: opts.where });
+  const client = new OpenAI({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 });
+  const { batches } = await submit({ db: db.url, client, files: prepared.files.map((f) => f.path), runId: opts.runId });
+  return batches.map((b) => b.batchId);
+}

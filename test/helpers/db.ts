@@ -50,3 +50,38 @@ export async function snapshot(table: string, column = 'embedding'): Promise<Map
   const { rows } = await sql(`SELECT id::text AS id, ${column}::text AS v FROM ${table} ORDER BY id`);
   return new Map(rows.map((r) => [r.id as string, r.v as string | null]));
 }
+
+/** One value that changes when any row of the table changes, for "nothing changed" on large tables. */
+export async function tableDigest(table: string, column = 'embedding', run = sql): Promise<string> {
+  const { rows } = await run(`SELECT md5(coalesce(string_agg(id::text || '=' || coalesce(${column}::text, 'null'), ',' ORDER BY id), '')) AS d FROM ${table}`);
+  return rows[0].d as string;
+}
+
+/**
+ * Counts the UPDATE statements started on the table, including those of a transaction that never
+ * commits (a sequence is not transactional): how a test knows that an ingest had applied segments
+ * before it was stopped. A statement trigger, so it costs nothing per row. Returns the counter and
+ * its cleanup (the table's own drop takes the trigger).
+ */
+export async function countUpdates(table: string, run = sql): Promise<{ count(): Promise<number>; drop(): Promise<void> }> {
+  await run(`CREATE SEQUENCE ${table}_updates`);
+  await run(`CREATE FUNCTION ${table}_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM nextval('${table}_updates'); RETURN NULL; END $$`);
+  await run(`CREATE TRIGGER count_updates BEFORE UPDATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_update()`);
+  return {
+    count: async () => Number((await run(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${table}_updates`)).rows[0].n),
+    drop: async () => {
+      await run(`DROP FUNCTION IF EXISTS ${table}_count_update() CASCADE`);
+      await run(`DROP SEQUENCE IF EXISTS ${table}_updates`);
+    },
+  };
+}
+
+/** Polls until `ok` holds; fails the test, saying what it waited for, after timeoutMs. */
+export async function until(ok: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -2,16 +2,22 @@
 // it through the official SDK with `baseURL`. Deterministic: batches advance one step per GET of
 // the batch (or by test controls), vectors come from expectedEmbedding(), ids and orders from a seed.
 //
-//   const server = await startOpenAIServer({ expireBatches: [0], flaky: { every: 5 } });
+//   const server = await startOpenAIServer({ expireBatches: [0], faults: { rate: 0.1, cutDownloads: 0.2 } });
 //   const client = new OpenAI({ apiKey: 'test', baseURL: server.baseURL });
+//   server.state.flaky.failNext(1, (r) => r.path === '/v1/batches', { after: 'drop' });
 //   …
+//   server.state.faults; // { errors500, errors429, cutDownloads, dropped }: what was injected
 //   await server.close();
+//
+// Injected faults show in state.requests with `injected` set: 'error' (the error status), 'drop'
+// (status 0: no answer ever came) or 'cut' (the status the reply started with, 200 for a download).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Api } from './openai-server/api.js';
 import type { Phase } from './openai-server/batch.js';
 import { BatchStore, type NewBatch } from './openai-server/batches.js';
 import { FileStore } from './openai-server/files.js';
+import { RandomFaults, type RandomFaultOptions } from './openai-server/faults.js';
 import { FlakyGate, type FlakyRule } from './openai-server/flaky.js';
 import { idMaker } from './openai-server/random.js';
 import type { Markers } from './openai-server/results.js';
@@ -23,7 +29,8 @@ export type { BatchObject, BatchStatus, Phase as BatchPhase } from './openai-ser
 export type { NewBatch } from './openai-server/batches.js';
 export type { FileObject, StoredFile } from './openai-server/files.js';
 export type { BatchError, EmbeddingRequest } from './openai-server/requests.js';
-export type { FlakyRule, FlakyRequest } from './openai-server/flaky.js';
+export type { FailHow, FlakyRule, FlakyRequest } from './openai-server/flaky.js';
+export type { FaultCounts, RandomFaultOptions } from './openai-server/faults.js';
 export type { LoggedRequest, OpenAIServerState } from './openai-server/state.js';
 
 export interface OpenAIServerOptions {
@@ -47,8 +54,12 @@ export interface OpenAIServerOptions {
   countTokens?: (text: string) => number;
   /** API requests answered with HTTP 500 before they are handled (see FlakyRule). */
   flaky?: FlakyRule;
-  /** `retry-after-ms` sent with injected 500s so SDK retries are instant (default 1; null omits it and the SDK backs off as usual). */
+  /** `retry-after-ms` sent with the 500s of `flaky` and the errors of failNext (unless it names its
+   *  own), so SDK retries are instant (default 1; null omits it and the SDK backs off as usual). */
   retryAfterMs?: number | null;
+  /** Random faults, reproducible from a seed: errors before handling (half 500, half 429 with
+   *  Retry-After) and downloads cut half-way. Counted in state.faults. */
+  faults?: RandomFaultOptions;
   /** Unix seconds (default: the real clock). */
   now?: () => number;
 }
@@ -87,7 +98,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       writeFile: (filename, render) => files.add(filename, 'batch_output', render),
     },
   });
-  const flaky = new FlakyGate(options.flaky, options.retryAfterMs === undefined ? 1 : options.retryAfterMs);
+  const random = options.faults ? new RandomFaults(options.faults, seed) : null;
+  const flaky = new FlakyGate(options.flaky, options.retryAfterMs === undefined ? 1 : options.retryAfterMs, random);
   const api = new Api([...files.routes(), ...batches.routes()], flaky, options.apiKey);
 
   const server = createServer((req, res) => void api.handle(req, res));

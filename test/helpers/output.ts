@@ -39,3 +39,23 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The vector of row `id` in embeddingLines(…, seed): seeded per row, so any row can be checked. */
+export function rowVector(id: number, dims = 1536, seed = 1): Float32Array {
+  const rnd = prng(Math.imul(seed, 0x9e3779b1) ^ id);
+  const v = new Float32Array(dims);
+  for (let k = 0; k < dims; k++) v[k] = (rnd() - 0.5) * 0.2;
+  return v;
+}
+
+/**
+ * Success lines for rows first, first+1, … (count of them), each with its "\n", the vectors as base64.
+ * Lazy, so a consumer that stops early pays only for what it took. At 1536 dimensions a line is ~8 KB
+ * of input and ~6 KB of COPY data: ~2,700 lines fill one 16 MiB COPY segment.
+ */
+export function* embeddingLines(count: number, dims = 1536, seed = 1, first = 1): Generator<string> {
+  for (let id = first; id < first + count; id++) {
+    const v = rowVector(id, dims, seed);
+    yield okLine(String(id), Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')) + '\n';
+  }
+}

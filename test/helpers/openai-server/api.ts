@@ -1,7 +1,9 @@
-// The front door: every request is logged, authenticated, possibly failed on purpose, then routed.
+// The front door: every request is logged, authenticated, possibly failed on purpose (flaky.ts),
+// then routed; a fault that comes after handling (an error, a drop, a cut) is applied to the reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultCounts } from './faults.js';
 import type { FlakyGate } from './flaky.js';
-import { ApiError, readBody, writeReply, type Reply, type Route } from './http.js';
+import { ApiError, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
 
 export interface LoggedRequest {
   /** 1-based, in arrival order (what FlakyRule indexes count). */
@@ -10,8 +12,14 @@ export interface LoggedRequest {
   path: string;
   /** The query string with its "?", or "". */
   query: string;
-  /** 0 until the reply is written. */
+  /** The status answered; 0 until the reply is written. A dropped request keeps 0 (no answer ever
+   *  came); a cut reply has the status it started with (200 for a download). */
   status: number;
+  /** Set when the server failed the request on purpose: 'error' (an error status answered, before
+   *  the request was handled or, with failNext's after: 'reply', after), 'drop' (handled, then the
+   *  connection destroyed without an answer), 'cut' (the reply started, then the connection was
+   *  destroyed half-way through its body). */
+  injected?: 'error' | 'drop' | 'cut';
 }
 
 export class Api {
@@ -21,9 +29,21 @@ export class Api {
 
   constructor(
     private readonly routes: Route[],
-    private readonly flaky: FlakyGate,
+    private readonly gate: FlakyGate,
     private readonly requiredKey: string | undefined,
   ) {}
+
+  /** The faults injected so far, counted from the log. */
+  faultCounts(): FaultCounts {
+    const counts: FaultCounts = { errors500: 0, errors429: 0, cutDownloads: 0, dropped: 0 };
+    for (const r of this.log) {
+      if (r.injected === 'error' && r.status === 500) counts.errors500++;
+      else if (r.injected === 'error' && r.status === 429) counts.errors429++;
+      else if (r.injected === 'cut') counts.cutDownloads++;
+      else if (r.injected === 'drop') counts.dropped++;
+    }
+    return counts;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -34,7 +54,24 @@ export class Api {
       // Read the body before anything else: answering an upload before it is consumed resets the
       // client's connection instead of giving it a status to act on.
       const body = await readBody(req);
-      reply = await this.reply(req, entry, url.searchParams, body);
+      const denied = this.authenticate(req.headers.authorization);
+      const fault = denied ? null : this.gate.check(entry);
+      if (denied) reply = denied.reply();
+      else if (fault?.kind === 'error' && fault.when === 'before') reply = fault.reply;
+      else reply = await this.route(req, entry, url.searchParams, body).catch(errorReply);
+      if (fault?.kind === 'error') entry.injected = 'error';
+      if (fault?.kind === 'error' && fault.when === 'after') reply = fault.reply;
+      if (fault?.kind === 'drop') {
+        entry.injected = 'drop';
+        res.destroy();
+        return;
+      }
+      if (fault?.kind === 'cut') {
+        entry.injected = 'cut';
+        entry.status = reply.status;
+        await writeCut(res, reply).catch(() => {});
+        return;
+      }
     } catch (error) {
       reply = errorReply(error);
     }
@@ -46,11 +83,7 @@ export class Api {
     }
   }
 
-  private async reply(req: IncomingMessage, entry: LoggedRequest, query: URLSearchParams, body: Buffer): Promise<Reply> {
-    const denied = this.authenticate(req.headers.authorization);
-    if (denied) return denied.reply();
-    const injected = this.flaky.check(entry);
-    if (injected) return injected;
+  private async route(req: IncomingMessage, entry: LoggedRequest, query: URLSearchParams, body: Buffer): Promise<Reply> {
     for (const route of this.routes) {
       const match = route.pattern.exec(entry.path);
       if (match && route.method === entry.method) {

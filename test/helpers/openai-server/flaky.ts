@@ -1,6 +1,8 @@
-// Injected HTTP 500s, answered before the request is handled (so a retry is always safe), to
-// prove that the client lets the SDK retry transient failures.
-import { ApiError, type Reply } from './http.js';
+// The gate every request passes before it is handled: it decides which requests fail on purpose and
+// how (faults.ts). Three sources: the `flaky` rule (HTTP 500 before handling, so a retry is always
+// safe), failures a test asks for with failNext (any status, before or after handling, a dropped
+// connection, a cut download), and random faults drawn from a seed.
+import { errorReply, retryAfter, type Fault, type RandomFaults } from './faults.js';
 
 export interface FlakyRequest {
   method: string;
@@ -13,24 +15,56 @@ export interface FlakyRequest {
 /** Which requests fail: these indexes, every n-th request, or those a predicate picks. */
 export type FlakyRule = readonly number[] | { every: number } | ((request: FlakyRequest) => boolean);
 
+/** How failNext fails a request. */
+export interface FailHow {
+  /** The HTTP status answered (default 500): e.g. 429, 400, 401, 404, 408, 409, 502. */
+  status?: number;
+  /** Sends `retry-after-ms` and `retry-after` (whole seconds, rounded up). Default: the server's
+   *  `retryAfterMs` option, as `retry-after-ms` only. */
+  retryAfterMs?: number;
+  /** Handle the request first (its side effects happen: a batch is created, a file stored), then
+   *  answer with the error ('reply') or destroy the connection without any answer ('drop'), as a
+   *  timeout or a lost connection after the server acted looks to the client. Default: the error
+   *  is answered before the request is handled. */
+  after?: 'reply' | 'drop';
+  /** Handle the request, send the status, the headers (content-length of the whole body) and about
+   *  half the body, then destroy the connection: a download cut mid-stream. */
+  cut?: boolean;
+}
+
 export class FlakyGate {
-  private injected: { remaining: number; match: (request: FlakyRequest) => boolean }[] = [];
+  private injected: { remaining: number; match: (request: FlakyRequest) => boolean; fault: () => Fault }[] = [];
 
   constructor(
     private readonly rule: FlakyRule | undefined,
+    /** `retry-after-ms` sent with the rule's 500s and failNext's errors (null: none). */
     private readonly retryAfterMs: number | null,
+    private readonly random: RandomFaults | null,
   ) {}
 
-  /** Fails the next `count` requests that `match` picks (all requests by default). */
-  failNext(count: number, match: (request: FlakyRequest) => boolean = () => true): void {
-    this.injected.push({ remaining: count, match });
+  /** Fails the next `count` requests that `match` picks (all requests by default), as `how` says. */
+  failNext(count: number, match: (request: FlakyRequest) => boolean = () => true, how: FailHow = {}): void {
+    this.injected.push({ remaining: count, match, fault: () => this.faultOf(how) });
   }
 
-  /** The 500 to answer with, or null to handle the request. */
-  check(request: FlakyRequest): Reply | null {
-    if (!this.byRule(request) && !this.byInjection(request)) return null;
-    const error = new ApiError(500, 'The server had an error processing your request. Sorry about that! (injected by the test server)', 'server_error');
-    return error.reply(this.retryAfterMs === null ? undefined : { 'retry-after-ms': String(this.retryAfterMs) });
+  /** The fault for this request, or null to handle it as usual. */
+  check(request: FlakyRequest): Fault | null {
+    const random = this.random?.check(request) ?? null; // drawn for every request: see RandomFaults
+    if (this.byRule(request)) return this.faultOf({});
+    const pending = this.injected.find((i) => i.remaining > 0 && i.match(request));
+    if (pending) {
+      pending.remaining--;
+      return pending.fault();
+    }
+    return random;
+  }
+
+  private faultOf(how: FailHow): Fault {
+    if (how.cut) return { kind: 'cut' };
+    if (how.after === 'drop') return { kind: 'drop' };
+    const headers = how.retryAfterMs !== undefined ? retryAfter(how.retryAfterMs)
+      : this.retryAfterMs === null ? null : { 'retry-after-ms': String(this.retryAfterMs) };
+    return { kind: 'error', when: how.after === 'reply' ? 'after' : 'before', reply: errorReply(how.status ?? 500, headers) };
   }
 
   private byRule(request: FlakyRequest): boolean {
@@ -39,13 +73,6 @@ export class FlakyGate {
     if (typeof rule === 'function') return rule(request);
     if (isIndexList(rule)) return rule.includes(request.index);
     return request.index % rule.every === 0;
-  }
-
-  private byInjection(request: FlakyRequest): boolean {
-    const pending = this.injected.find((i) => i.remaining > 0 && i.match(request));
-    if (!pending) return false;
-    pending.remaining--;
-    return true;
   }
 }
 

@@ -73,14 +73,31 @@ const CHUNK = 64 * 1024;
 
 /** Writes a reply; file bytes go out in chunks with backpressure, as a real download would. */
 export async function writeReply(res: ServerResponse, reply: Reply): Promise<void> {
-  if ('json' in reply) {
-    const text = JSON.stringify(reply.json);
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(text);
-    return;
+  const { head, body } = prepared(reply);
+  res.writeHead(reply.status, head);
+  await pipeline(Readable.from(chunksOf(body)), res);
+}
+
+/** Starts a reply (status, headers with the content-length of the whole body) and sends about half
+ *  of its body, then destroys the connection: the client sees a body that ends too early. */
+export async function writeCut(res: ServerResponse, reply: Reply): Promise<void> {
+  const { head, body } = prepared(reply);
+  res.writeHead(reply.status, head);
+  try {
+    for (const chunk of chunksOf(body.subarray(0, body.length >> 1))) {
+      // Wait until each chunk is handed to the socket, so the half is really sent before the end.
+      await new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+    }
+  } finally {
+    res.destroy();
   }
-  res.writeHead(reply.status, { 'content-type': reply.contentType });
-  await pipeline(Readable.from(chunksOf(reply.bytes)), res);
+}
+
+function prepared(reply: Reply): { head: Record<string, string>; body: Buffer } {
+  const body = 'json' in reply ? Buffer.from(JSON.stringify(reply.json)) : reply.bytes;
+  const type = 'json' in reply ? 'application/json' : reply.contentType;
+  const extra = 'json' in reply ? reply.headers : undefined;
+  return { head: { 'content-type': type, 'content-length': String(body.length), ...extra }, body };
 }
 
 function* chunksOf(bytes: Buffer): Generator<Buffer> {

@@ -4,7 +4,8 @@ import type { Api, LoggedRequest } from './api.js';
 import type { BatchObject, BatchRecord } from './batch.js';
 import type { BatchStore } from './batches.js';
 import type { FileStore, StoredFile } from './files.js';
-import type { FlakyGate, FlakyRequest } from './flaky.js';
+import type { FaultCounts } from './faults.js';
+import type { FailHow, FlakyGate, FlakyRequest } from './flaky.js';
 import type { BatchError } from './requests.js';
 
 export type { LoggedRequest };
@@ -15,8 +16,13 @@ export interface OpenAIServerState {
   readonly deletedFileIds: ReadonlySet<string>;
   /** Every batch in creation order; `.json` is what the API serves, `.plan` what it will do. */
   readonly batches: ReadonlyMap<string, BatchRecord>;
-  /** Every request received, in order, with the status it got. */
+  /** Every request received, in order, with the status it got (and `injected` for the faults). */
   readonly requests: readonly LoggedRequest[];
+  /** The faults injected so far (options.flaky, failNext, options.faults), as the request log has them. */
+  readonly faults: FaultCounts;
+  /** Fails requests on purpose: flaky.failNext(count, match?, how?) fails the next `count` requests
+   *  that `match` picks, as `how` says (status, retry headers, after handling, dropped, cut). */
+  readonly flaky: Pick<FlakyGate, 'failNext'>;
   /** Bearer tokens the clients sent. */
   readonly apiKeys: ReadonlySet<string>;
   /** Whether GET /v1/batches/:id steps the batch. Off: batches move only by the controls below. */
@@ -29,8 +35,8 @@ export interface OpenAIServerState {
   failBatch(batchId: string, error?: Partial<BatchError>): BatchObject;
   /** Expires an unfinished batch now, with partial output if it was running. */
   expireBatch(batchId: string): BatchObject;
-  /** Answers the next `count` requests that `match` picks with HTTP 500. */
-  failNextRequests(count: number, match?: (request: FlakyRequest) => boolean): void;
+  /** Answers the next `count` requests that `match` picks with HTTP 500 (flaky.failNext with a `how`). */
+  failNextRequests(count: number, match?: (request: FlakyRequest) => boolean, how?: FailHow): void;
   /** A stored file's content as text (throws on unknown ids). */
   fileText(fileId: string): string;
 }
@@ -49,6 +55,10 @@ export function controls(parts: {
     deletedFileIds: files.deletedIds,
     batches: batches.batches,
     requests: api.log,
+    get faults() {
+      return api.faultCounts();
+    },
+    flaky: { failNext: (count, match, how) => flaky.failNext(count, match, how) },
     apiKeys: api.apiKeys,
     get autoAdvance() {
       return parts.getAutoAdvance();
@@ -74,8 +84,8 @@ export function controls(parts: {
       batch.expire();
       return batch.json;
     },
-    failNextRequests(count, match) {
-      flaky.failNext(count, match);
+    failNextRequests(count, match, how) {
+      flaky.failNext(count, match, how);
     },
     fileText(fileId) {
       return files.get(fileId).text();
