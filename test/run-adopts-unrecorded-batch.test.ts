@@ -11,6 +11,7 @@ import { withClient } from '../src/db/connect.js';
 import { ensureLedger } from '../src/batch/ledger.js';
 import { prepare } from '../src/batch/prepare.js';
 import { submit } from '../src/batch/submit.js';
+import { BatchApi } from '../src/batch/api.js';
 import { API_KEY, docsTable, fakeOpenAI, freshDatabase, storedVector, vecfill } from './helpers/batch.js';
 import { childBackend, waitForBackendGone } from './helpers/activity.js';
 import { spawnCli } from './helpers/cli.js';
@@ -28,12 +29,12 @@ test('run adopts a batch of this table that a killed submit never recorded, and 
   t.after(dir.cleanup);
   const texts = await numberedDocs(db, 10);
   const v = vecfill(db, server);
-  const api = new OpenAI({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 });
+  const api = new BatchApi(new OpenAI({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 }));
 
   // Another database, a table of the same name: vecfill submits rows 4 and 5 there.
   await docsTable(other, [[4, texts.get(4)!], [5, texts.get(5)!]]);
   const { files: [otherFile] } = await prepare({ db: other.url, table: 'docs', textColumn: 'body', out: dir.path('other') });
-  const theirs = (await submit({ db: other.url, client: api, files: [otherFile.path] })).batches[0].batchId;
+  const theirs = (await submit({ db: other.url, api, files: [otherFile.path] })).batches[0].batchId;
 
   // Here: submit rows 1-3, and kill it while its ledger INSERT waits behind a lock, after the API created the batch.
   await withClient(db.url, ensureLedger);

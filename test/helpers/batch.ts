@@ -100,8 +100,9 @@ export async function submitRows(db: TestDb, server: OpenAIServer, out: string,
   const { prepare } = await import('../../src/batch/prepare.js');
   const { submit } = await import('../../src/batch/submit.js');
   const OpenAI = (await import('openai')).default;
+  const { BatchApi } = await import('../../src/batch/api.js');
   const prepared = await prepare({ db: db.url, table: opts.table ?? 'docs', textColumn: 'body', out, maxRequests: opts.maxRequests, where: opts.where });
-  const client = new OpenAI({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 });
-  const { batches } = await submit({ db: db.url, client, files: prepared.files.map((f) => f.path), runId: opts.runId });
+  const api = new BatchApi(new OpenAI({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 }));
+  const { batches } = await submit({ db: db.url, api, files: prepared.files.map((f) => f.path), runId: opts.runId });
   return batches.map((b) => b.batchId);
 }
