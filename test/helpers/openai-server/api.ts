@@ -68,6 +68,7 @@ export class Api {
 
   /** Writes the reply, or what the fault makes of it, and logs what the client got. */
   private async send(res: ServerResponse, entry: LoggedRequest, reply: Reply, fault: Fault | null): Promise<void> {
+    if (fault?.kind === 'cut' && reply.status !== 200) fault = null; // only a success is cut; an error goes whole
     if (fault) entry.injected = fault.kind;
     if (fault?.kind === 'drop') return void res.destroy();
     if (fault?.kind === 'error') reply = fault.reply; // after handling, it replaces the handler's answer
