@@ -459,6 +459,7 @@ test('faults.cutDownloads cuts that share of downloads and nothing else', async 
     if (!ok) broken++;
   }
   assert.ok(broken >= 4 && broken <= 16, `about half of 20 downloads cut: ${broken}`);
+  for (let i = 0; i < 4; i++) await assert.rejects(client.files.content('file-missing'), OpenAI.NotFoundError, 'an error goes whole');
   assert.equal(server.state.faults.cutDownloads, broken);
   assert.deepEqual(server.state.requests.filter((r) => r.injected).map((r) => r.path), Array(broken).fill(`/v1/files/${file.id}/content`));
 });

@@ -4,7 +4,7 @@
 //
 //   const server = await startOpenAIServer({ expireBatches: [0], faults: { rate: 0.1, cutDownloads: 0.2 } });
 //   const client = new OpenAI({ apiKey: 'test', baseURL: server.baseURL });
-//   server.state.flaky.failNext(1, (r) => r.path === '/v1/batches', { after: 'drop' });
+//   server.state.flaky.failNext(1, (r) => r.method === 'POST' && r.path === '/v1/batches', { after: 'drop' });
 //   …
 //   server.state.faults; // { errors500, errors429, cutDownloads, dropped }: what was injected
 //   await server.close();

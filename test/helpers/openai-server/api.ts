@@ -1,7 +1,7 @@
 // The front door: every request is logged, authenticated, possibly failed on purpose (flaky.ts),
 // then routed; a fault that comes after handling (an error, a drop, a cut) is applied to the reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultCounts } from './faults.js';
+import type { Fault, FaultCounts } from './faults.js';
 import type { FlakyGate } from './flaky.js';
 import { ApiError, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
 
@@ -50,34 +50,31 @@ export class Api {
     const entry: LoggedRequest = { index: this.log.length + 1, method: req.method ?? 'GET', path: url.pathname, query: url.search, status: 0 };
     this.log.push(entry);
     let reply: Reply;
+    let fault: Fault | null = null;
     try {
       // Read the body before anything else: answering an upload before it is consumed resets the
       // client's connection instead of giving it a status to act on.
       const body = await readBody(req);
       const denied = this.authenticate(req.headers.authorization);
-      const fault = denied ? null : this.gate.check(entry);
-      if (denied) reply = denied.reply();
-      else if (fault?.kind === 'error' && fault.when === 'before') reply = fault.reply;
-      else reply = await this.route(req, entry, url.searchParams, body).catch(errorReply);
-      if (fault?.kind === 'error') entry.injected = 'error';
-      if (fault?.kind === 'error' && fault.when === 'after') reply = fault.reply;
-      if (fault?.kind === 'drop') {
-        entry.injected = 'drop';
-        res.destroy();
-        return;
-      }
-      if (fault?.kind === 'cut') {
-        entry.injected = 'cut';
-        entry.status = reply.status;
-        await writeCut(res, reply).catch(() => {});
-        return;
-      }
+      fault = denied ? null : this.gate.check(entry);
+      reply = denied ? denied.reply()
+        : fault?.kind === 'error' && fault.when === 'before' ? fault.reply
+        : await this.route(req, entry, url.searchParams, body).catch(errorReply);
     } catch (error) {
       reply = errorReply(error);
     }
+    await this.send(res, entry, reply, fault);
+  }
+
+  /** Writes the reply, or what the fault makes of it, and logs what the client got. */
+  private async send(res: ServerResponse, entry: LoggedRequest, reply: Reply, fault: Fault | null): Promise<void> {
+    if (fault?.kind === 'cut' && reply.status !== 200) fault = null; // only a success is cut; an error goes whole
+    if (fault) entry.injected = fault.kind;
+    if (fault?.kind === 'drop') return void res.destroy();
+    if (fault?.kind === 'error') reply = fault.reply; // after handling, it replaces the handler's answer
     entry.status = reply.status;
     try {
-      await writeReply(res, reply);
+      await (fault?.kind === 'cut' ? writeCut(res, reply) : writeReply(res, reply));
     } catch {
       res.destroy(); // the client went away mid-download; nothing to report
     }

@@ -12,7 +12,8 @@ export type Fault =
   | { kind: 'error'; when: 'before' | 'after'; reply: Reply }
   /** Handle the request, then destroy the connection without any answer. */
   | { kind: 'drop' }
-  /** Handle the request, send the headers and about half the body, then destroy the connection. */
+  /** Handle the request, send the headers and about half the body, then destroy the connection (a
+   *  successful reply only: an error goes out whole). */
   | { kind: 'cut' };
 
 /** Random faults (OpenAIServerOptions.faults). */

@@ -28,7 +28,8 @@ export interface FailHow {
    *  is answered before the request is handled. */
   after?: 'reply' | 'drop';
   /** Handle the request, send the status, the headers (content-length of the whole body) and about
-   *  half the body, then destroy the connection: a download cut mid-stream. */
+   *  half the body, then destroy the connection: a download cut mid-stream. Only a successful reply
+   *  is cut; an error reply goes out whole. */
   cut?: boolean;
 }
 

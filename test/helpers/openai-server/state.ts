@@ -35,7 +35,7 @@ export interface OpenAIServerState {
   failBatch(batchId: string, error?: Partial<BatchError>): BatchObject;
   /** Expires an unfinished batch now, with partial output if it was running. */
   expireBatch(batchId: string): BatchObject;
-  /** Answers the next `count` requests that `match` picks with HTTP 500 (flaky.failNext with a `how`). */
+  /** flaky.failNext under its older name: by default, HTTP 500 before the request is handled. */
   failNextRequests(count: number, match?: (request: FlakyRequest) => boolean, how?: FailHow): void;
   /** A stored file's content as text (throws on unknown ids). */
   fileText(fileId: string): string;
