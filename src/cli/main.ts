@@ -62,8 +62,13 @@ export async function main(argv: string[]): Promise<number> {
       return usage(e.message, name);
     }
     // An error that leaves something done behind (a batch created by submit) says so itself.
-    const tail = (err as { partial?: boolean }).partial ? '' : '; nothing was changed';
-    const what = ac.signal.aborted ? `${(ac.signal.reason as Error).message}${tail}` : `${e.message}${tail}`;
+    const partial = (err as { partial?: boolean }).partial === true;
+    const tail = partial ? '' : '; nothing was changed';
+    // Interrupted: the signal is the cause, whatever failed on the way out; a partial error keeps
+    // what it says was done.
+    const reason = ac.signal.aborted ? (ac.signal.reason as Error).message : undefined;
+    const message = reason === undefined || e.message.includes(reason) ? e.message : partial ? `${reason}: ${e.message}` : reason;
+    const what = `${message}${tail}`;
     process.stderr.write(`vecfill ${name}: ${what}\n`);
     if (process.env.VECFILL_DEBUG) process.stderr.write(`${e.stack}\n`);
     return EXIT.failed;

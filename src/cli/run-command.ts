@@ -89,7 +89,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     // Whatever was done before the failure is in the ledger and the table, and stays.
     const s = err.summary;
     const done = s ? `this run submitted ${n(s.batchesSubmitted)} batches and ingested ${n(s.batchesIngested)} (${n(s.rowsUpdated)} rows updated), ` : '';
-    throw Object.assign(new Error(`${err.message}\n${done}all of it kept (vecfill status): run it again to continue`), { partial: true });
+    throw Object.assign(new Error(`${err.message}; ${done}all of it kept (vecfill status): run it again to continue`), { partial: true });
   });
   process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary));
   return summary.unfilled === 0 ? EXIT.ok : EXIT.partial;

@@ -26,3 +26,11 @@ export function submittedRows(server: OpenAIServer): Map<string, number> {
 export function batchesCreated(server: OpenAIServer): number {
   return server.state.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches' && r.status === 200).length;
 }
+
+/** custom_id → how many times the server ran its request (embedded it, or refused it): a request sent
+ *  again after its batch expired before reaching it ran only once. */
+export function ranRows(server: OpenAIServer): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const b of server.state.batches.values()) for (const id of b.ran) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}

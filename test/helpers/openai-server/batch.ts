@@ -92,6 +92,9 @@ export class BatchRecord {
     };
   }
 
+  /** The custom_ids of the requests that ran (were embedded or refused), once the batch has ended. */
+  ran: string[] = [];
+
   get status(): BatchStatus {
     return this.json.status;
   }
@@ -171,6 +174,7 @@ export class BatchRecord {
     const { requests } = this.plan;
     const order = shuffled(requests.map((_, i) => i), seededRandom(`${this.env.seed}:order:${this.json.id}`));
     const outcomes = order.slice(0, ran).map((i) => ({ request: requests[i], outcome: outcomeOf(requests[i], this.env.results) }));
+    this.ran = outcomes.map((o) => o.request.customId);
     const succeeded = outcomes.filter((o) => o.outcome.ok);
     const refused = outcomes.filter((o) => !o.outcome.ok);
     const notRun = order.slice(ran).map((i) => requests[i]);
