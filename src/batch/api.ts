@@ -66,10 +66,11 @@ export class BatchApi {
   /**
    * Creates a batch. A create that failed on the way may have gone through before it failed (a timeout,
    * a connection lost before the answer): before trying again, the batch list is searched for a batch
-   * made from the same input file, so a batch is never created, and paid for, twice.
+   * made from the same input file, so a batch is never created, and paid for, twice. `what` names the
+   * input in messages.
    */
-  async createBatch(params: BatchCreateParams): Promise<Batch> {
-    const doing = `create a batch from ${params.input_file_id}`;
+  async createBatch(params: BatchCreateParams, what: string = params.input_file_id): Promise<Batch> {
+    const doing = `create a batch from ${what}`;
     const clock = new RetryClock(doing, this.retry);
     const since = Date.now() / 1000 - CREATE_LOOK_BACK_SECONDS;
     for (;;) {

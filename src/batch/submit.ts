@@ -162,11 +162,11 @@ async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: stri
       endpoint: '/v1/embeddings',
       completion_window: '24h',
       metadata: batchMetadata(runId, p.names, dbTag),
-    });
+    }, `${file} (uploaded as ${uploaded.id})`);
   } catch (err) {
     // No batch was made from it (a permanent error, or the retries ran out and the list showed none).
     await api.deleteFile(uploaded.id).catch(() => {});
-    throw Object.assign(new Error(`${(err as Error).message} (${file}, uploaded as ${uploaded.id})`), { status: (err as { status?: number }).status });
+    throw err;
   }
   try {
     await insertBatch(client, {
