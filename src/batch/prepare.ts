@@ -126,7 +126,7 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
       withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : [])
       .catch((err) => { throw whereError(err, opts.where); });
     for (;;) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+      opts.signal?.throwIfAborted();
       const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; exhausted: boolean; unseen: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
       if (rows.length === 0) break;
       for (const row of rows) {
