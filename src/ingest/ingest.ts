@@ -18,7 +18,8 @@ export interface IngestOptions extends TargetSpec {
   db: string | pg.ClientBase;
   /** Paths ("-" is stdin) or sources; all go into one transaction. Default: stdin. */
   inputs?: (string | InputSource)[];
-  /** Where reject records go: a path or a stream (left open). */
+  /** Where reject records go: a path, or a stream (left open). A path is never one of the inputs
+   *  (OptionsError); it is written beside and renamed into place once the ingest has ended well. */
   rejects?: string | Writable;
   dryRun?: boolean;
   onProgress?: ProgressListener;
@@ -59,9 +60,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   opts.signal?.throwIfAborted();
   const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map((s) => (typeof s === 'string' ? fileSource(s) : s)));
-  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects) : new Rejects(opts.rejects ?? null);
+  // Before anything is opened for writing: a rejects path that is one of the inputs is refused here.
+  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects, sources) : new Rejects(opts.rejects ?? null);
+  let summary: IngestSummary;
   try {
-    return await withClient(opts.db, async (client) => {
+    summary = await withClient(opts.db, async (client) => {
       try {
         const target = await resolveTarget(client, opts);
         return await run(client, target, sources, rejects, opts, started);
@@ -71,9 +74,17 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         throw err;
       }
     });
-  } finally {
-    if (typeof opts.rejects === 'string') await rejects.close().catch(() => {});
+  } catch (err) {
+    await rejects.discard(); // nothing was applied: an older rejects file stays as it was
+    throw err;
   }
+  try {
+    await rejects.commit();
+  } catch (err) {
+    // After COMMIT (a rename that failed, which is rare): the rows are in, and the message says so.
+    throw Object.assign(new Error(`the rows are applied, but ${(err as Error).message}`), { partial: true });
+  }
+  return summary;
 }
 
 async function run(client: pg.ClientBase, target: Target, sources: InputSource[], rejects: Rejects,
@@ -113,7 +124,7 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
     const stageSeconds = lap();
     const applied = await applier.finish();
     const applySeconds = lap();
-    await rejects.drained(); // also: a rejects file that could not be written fails the run here
+    await rejects.finish(); // every record on disk: a rejects file that cannot be written fails the run here
     opts.signal?.throwIfAborted();
     if (!dryRun) await opts.beforeCommit?.(client, { rowsUpdated: applied.rowsUpdated, rejected: rejects.count, tokens: staged.tokens });
     opts.signal?.throwIfAborted();
