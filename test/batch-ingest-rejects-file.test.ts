@@ -1,9 +1,11 @@
 // ingest --batch --rejects goes through the same rejects file as a file ingest: written beside its path
 // and put in place at the end; a path that cannot be written fails with a clear message, exit 1, and a
-// full disk (/dev/full) stops the batch before its COMMIT (no vector, not marked ingested).
+// full disk (/dev/full, a full tmpfs) stops the batch before its COMMIT (no vector, not marked ingested)
+// and leaves an older rejects file as it was.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { docsTable, fakeOpenAI, freshDatabase, json, vecfill, type Vecfill, type TestDb } from './helpers/batch.js';
 import { readRejects, tempDir } from './helpers/files.js';
 
@@ -51,4 +53,22 @@ test('--batch --rejects /dev/full: exit 1, the batch rolled back and not marked 
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^vecfill ingest: cannot write the rejects file \/dev\/full: no space left on device; nothing was changed\n$/);
   await untouched(s.db);
+});
+
+test('--batch --rejects on a full disk: exit 1, the older file as it was, no temporary file left', { skip: process.getuid?.() !== 0 && 'needs root, to mount a tmpfs' }, async (t) => {
+  const s = await submitted(t);
+  const mnt = s.dir.path('full');
+  await mkdir(mnt);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', mnt]);
+  try {
+    await writeFile(`${mnt}/rejects.jsonl`, 'older\n'); // the one block there is
+    const r = await s.v('ingest', '--batch', s.batchId, '--rejects', `${mnt}/rejects.jsonl`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^vecfill ingest: cannot write the rejects file .*full\/rejects\.jsonl: no space left on device; nothing was changed\n$/);
+    assert.equal(await readFile(`${mnt}/rejects.jsonl`, 'utf8'), 'older\n');
+    assert.deepEqual(await readdir(mnt), ['rejects.jsonl']);
+    await untouched(s.db);
+  } finally {
+    execFileSync('umount', [mnt]);
+  }
 });

@@ -1,12 +1,14 @@
 // The rejects file is written beside its path and renamed over it when the ingest has ended well (dry
 // runs too): a failed ingest leaves an older rejects file as it was, and so does a kill -9 in the middle
 // (which leaves only its temporary file behind). Through a symlink, the file it leads to is replaced
-// and the link kept; the replaced file's mode is kept.
+// and the link kept; the replaced file's mode is kept. A rename that fails after COMMIT says the rows
+// are applied and where the records are.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTable, DB_URL, dropTable, snapshot, sql, tableName } from './helpers/db.js';
+import { ingest, streamSource } from '../src/index.js';
+import { createTable, DB_URL, dropTable, snapshot, sql, storedVector, tableName } from './helpers/db.js';
 import { collect, runCli, spawnCli } from './helpers/cli.js';
 import { readRejects, tempDir } from './helpers/files.js';
 import { okLine } from './helpers/output.js';
@@ -84,4 +86,21 @@ test('through a symlink: the file it leads to is replaced, the link kept', async
   assert.equal(await readlink(s.dir.path('link.jsonl')), s.rejects);
   assert.deepEqual((await readRejects(s.rejects)).map((x) => x.code), ['malformed_json']);
   assert.deepEqual((await readdir(s.dir.dir)).sort(), ['link.jsonl', 'rejects.jsonl']);
+});
+
+test('a rename that fails after COMMIT: the error says the rows are applied and where the records are', async (t) => {
+  const s = await setUp(t);
+  const path = s.dir.path('new-rejects.jsonl');
+  async function* input() {
+    yield Buffer.from(INPUT);
+    await mkdir(path); // something takes the path while the ingest runs: nothing can be renamed over it
+  }
+  await assert.rejects(
+    ingest({ db: DB_URL, table: s.table, inputs: [streamSource('mem', input())], rejects: path }),
+    (e: Error & { partial?: boolean }) => e.partial === true &&
+      /^the rows are applied, but cannot write the rejects file .*new-rejects\.jsonl: it is a directory; its records are in .*\.new-rejects\.jsonl\.\d+\.[0-9a-f]{8}\.tmp$/.test(e.message),
+  );
+  assert.deepEqual(Array.from((await storedVector(s.table, 2))!), [4, 5, 6]);
+  const temp = (await readdir(s.dir.dir)).find((n) => n.startsWith('.new-rejects.jsonl.'))!;
+  assert.deepEqual((await readRejects(s.dir.path(temp))).map((x) => x.code), ['malformed_json']);
 });

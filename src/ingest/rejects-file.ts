@@ -87,7 +87,12 @@ export class RejectsFile {
 
   /** Puts the file in place (the ingest ended well): renamed over the target. */
   async commit(): Promise<void> {
-    await this.finish();
+    try {
+      await this.finish();
+    } catch (err) {
+      await this.discard(); // what could be written is incomplete: the older file stays
+      throw err;
+    }
     if (!this.temp) return;
     try {
       await rename(this.temp, this.path);
