@@ -164,10 +164,10 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   return summary;
 }
 
-/** An error the --where text caused (SQLSTATE class 42: syntax, unknown names, several statements)
- *  says so; any other stays as it is. */
+/** An error the --where text caused (SQLSTATE class 42: syntax, unknown names, several statements;
+ *  not 42501, a missing privilege) says so; any other stays as it is. */
 function whereError(err: Error & { code?: string }, where: string | undefined): Error {
-  if (!where?.trim() || !err.code?.startsWith('42')) return err;
+  if (!where?.trim() || !err.code?.startsWith('42') || err.code === '42501') return err;
   const several = /multiple commands/.test(err.message) ? 'one condition, not several statements: ' : '';
   return new TargetError(`--where ${JSON.stringify(where)}: ${several}${err.message}`);
 }
