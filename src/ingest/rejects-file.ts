@@ -13,8 +13,10 @@ import { OptionsError } from '../errors.js';
 import type { InputSource } from './sources.js';
 
 export class RejectsFile {
-  /** Where the records go as they come: it never blocks for long and never emits 'error' (a sink
-   *  that failed swallows what follows), so a writer never waits forever; see `error` and `failed`. */
+  /** Where the records go as they come. Every write() answers false until the bytes are written, so
+   *  a writer that waits for 'drain' (or flushes) knows they are, and `failed` has fired by then if
+   *  they could not be. It never emits 'error' (a sink that failed swallows what follows), so a writer
+   *  never waits forever; see `error` and `failed`. */
   readonly stream: Writable;
   /** The first write error, as a message that names the file. */
   error: Error | undefined;
@@ -26,6 +28,7 @@ export class RejectsFile {
   private constructor(readonly path: string, private readonly temp: string | null, private readonly handle: FileHandle) {
     this.failed = this.failedController.signal;
     this.stream = new Writable({
+      highWaterMark: 0,
       writev: (chunks, done) => {
         if (this.error) return done();
         writeAll(this.handle, Buffer.concat(chunks.map((c) => c.chunk as Buffer))).then(() => done(), (err: NodeJS.ErrnoException) => {
