@@ -19,7 +19,6 @@ const RAW_LIMIT = 1024;
 export class Rejects {
   readonly byCode: Record<string, number> = {};
   count = 0;
-  private blocked = false;
   /** A write error of the sink (a full disk): the ingest fails rather than lose records. */
   private error: Error | undefined;
 
@@ -38,14 +37,14 @@ export class Rejects {
   add(record: RejectRecord): void {
     this.count++;
     this.byCode[record.code] = (this.byCode[record.code] ?? 0) + 1;
-    if (this.out && !this.out.write(JSON.stringify(record) + '\n')) this.blocked = true;
+    this.out?.write(JSON.stringify(record) + '\n');
   }
 
   /** Waits for the sink to take what was written, so a flood of rejects cannot fill memory. */
   async drained(): Promise<void> {
     this.check();
-    if (!this.blocked || !this.out) return;
-    this.blocked = false;
+    // Not a flag set when write() answered false: the 'drain' may have come and gone since then.
+    if (!this.out?.writableNeedDrain) return;
     const done = new AbortController();
     try {
       // 'close' too: a sink destroyed without an error never drains.
