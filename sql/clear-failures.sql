@@ -1,6 +1,5 @@
 -- Failures of rows that a batch carried and that now hold a vector: they failed before, not any more.
--- Placeholders (no braces here: comments are filled in too): table, id, column are quoted names;
--- idtype is the id column's type (a fixed name).
+-- {table}, {id}, {column} are quoted names; {idtype} is the id column's type (a fixed name).
 -- $1, $2, $3: the table's schema, name and the vector column; $4: the batch id.
 DELETE FROM vecfill.row_failures f
 USING vecfill.batch_rows r, {table} AS t

@@ -2,7 +2,8 @@
 -- yet ingested; a failed batch carries nothing), whether it failed for good, whether it failed as
 -- often as it may ($4, the most attempts; NULL: no limit), and, when $5 (only rows to retry), whether
 -- the ledger has never seen it (no batch carried it, no failure recorded).
--- $1, $2, $3: the table's schema, name and the vector column, as the catalog names them.
+-- $1, $2, $3: the table's schema, name and the vector column, as the catalog names them; {id} is the
+-- quoted id column of t.
 SELECT EXISTS (
          SELECT 1 FROM vecfill.batch_rows r JOIN vecfill.batches b ON b.batch_id = r.batch_id
          WHERE r.row_id = t.{id}::text AND b.table_schema = $1 AND b.table_name = $2 AND b.column_name = $3

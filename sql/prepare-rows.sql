@@ -1,7 +1,7 @@
 -- The rows prepare sends: the vector column is NULL and the user's --where holds (raw SQL, by design).
 -- The flags (prepare-flags.sql when the ledger exists, else all false) mark rows to leave out; their
--- text is not read. Placeholders (named here without braces, as they are filled in everywhere, comments
--- too): table, id, text, column are quoted names; where is the --where text or "true".
+-- text is not read. {table}, {id}, {text}, {column} are quoted names; {flags} is the flags' SELECT;
+-- {where} is the --where text or "true", on lines of its own so that a -- comment in it ends there.
 SELECT t.{id}::text AS id,
        s.in_flight,
        s.failed,

@@ -1,7 +1,7 @@
 -- The rows of a batch that failed as a whole (for a reason other than the enqueued-token limit) and
 -- still have no vector: one attempt each, to retry. Counting it keeps a batch that fails every time
--- from being sent forever. Placeholders (no braces here: comments are filled in too): table, id,
--- column are quoted names; idtype is the id column's type (a fixed name).
+-- from being sent forever. {table}, {id}, {column} are quoted names; {idtype} is the id column's type
+-- (a fixed name).
 -- $1, $2, $3: the table's schema, name and the vector column; $4: the batch id; $5, $6: code, reason.
 INSERT INTO vecfill.row_failures AS f
   (table_schema, table_name, column_name, row_id, attempts, last_code, last_reason, last_batch_id, final, updated_at)

@@ -1,7 +1,6 @@
 -- Rows a batch carried that are in neither its output nor its error file (or whose output line could
 -- not be recorded otherwise) and still have no vector: worth another attempt.
--- Placeholders (no braces here: comments are filled in too): table, id, column are quoted names;
--- idtype is the id column's type (a fixed name).
+-- {table}, {id}, {column} are quoted names; {idtype} is the id column's type (a fixed name).
 -- $1, $2, $3: the table's schema, name and the vector column; $4: the batch id.
 INSERT INTO vecfill.row_failures AS f
   (table_schema, table_name, column_name, row_id, attempts, last_code, last_reason, last_batch_id, final, updated_at)

@@ -101,8 +101,9 @@ function outcome(batchId: string, kind: BatchIngestOutcome, r: BatchRecord | und
 async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Batch): Promise<BatchIngestResult> {
   const { db, api, batchId } = opts;
   const target = await resolveTarget(db, targetSpec(rec));
-  // Reject records wait here until COMMIT: a try that rolls back must leave no trace in the caller's
-  // rejects file.
+  // Reject records wait here until the try has read everything: a try that breaks off and starts over
+  // must leave no trace in the caller's rejects file. They are written just before COMMIT, so that a
+  // rejects file that cannot take them (a full disk) stops the COMMIT.
   const held: (string | Buffer)[] = [];
   const failures = new FailureCollector(new Writable({ write: (chunk, _enc, done) => { held.push(chunk); done(); } }));
   const done = { missing: 0 };
@@ -112,6 +113,7 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
     await failures.flushed();
     done.missing = await recordFailures(c, target, batchId, failures);
     await markIngested(c, batchId, counts);
+    if (opts.rejects) for (const chunk of held) if (!opts.rejects.write(chunk)) await once(opts.rejects, 'drain', { signal: opts.signal });
   };
   // A download that fails mid-ingest aborts the ingest through its signal: that is what stops the
   // COPY in progress before the ROLLBACK (an input that merely throws would leave the COPY open).
@@ -139,7 +141,6 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
     if (err instanceof AlreadyIngested) return outcome(batchId, 'already_ingested', await getBatch(db, batchId), batch.status);
     throw downloads.signal.aborted ? downloads.signal.reason : err;
   }
-  if (opts.rejects) for (const chunk of held) if (!opts.rejects.write(chunk)) await once(opts.rejects, 'drain');
   const after = await getBatch(db, batchId);
   return { ...outcome(batchId, 'ingested', after, batch.status), summary, failures: { ...failures.counts(), missing: done.missing } };
 }

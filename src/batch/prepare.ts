@@ -7,6 +7,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withClient } from '../db/connect.js';
 import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
+import { queryOneStatement } from '../db/one-statement.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, TargetError, type Target, type TargetSpec } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
@@ -120,9 +121,12 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   let created = false;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`, withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : []);
+    // The user's --where is in it: one statement, inside this READ ONLY transaction, whatever it says.
+    await queryOneStatement(client, `DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`,
+      withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : [])
+      .catch((err) => { throw whereError(err, opts.where); });
     for (;;) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+      opts.signal?.throwIfAborted();
       const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; exhausted: boolean; unseen: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
       if (rows.length === 0) break;
       for (const row of rows) {
@@ -158,6 +162,14 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   }
   summary.estimatedCost = estimateCost(model, summary.tokens);
   return summary;
+}
+
+/** An error the --where text caused (SQLSTATE class 42: syntax, unknown names, several statements;
+ *  not 42501, a missing privilege) says so; any other stays as it is. */
+function whereError(err: Error & { code?: string }, where: string | undefined): Error {
+  if (!where?.trim() || !err.code?.startsWith('42') || err.code === '42501') return err;
+  const several = /multiple commands/.test(err.message) ? 'one condition, not several statements: ' : '';
+  return new TargetError(`--where ${JSON.stringify(where)}: ${several}${err.message}`);
 }
 
 async function checkTextColumn(client: pg.ClientBase, target: Target, name: string): Promise<void> {

@@ -1,6 +1,4 @@
 // vecfill ingest --batch / --all-completed: batches straight from the API, one transaction each.
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import { connect } from '../db/connect.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
 import { ensureLedger, listBatches } from '../batch/ledger.js';
@@ -8,6 +6,7 @@ import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { refreshBatches } from '../batch/status.js';
 import { tableFilter } from '../batch/target-names.js';
 import { terminalProgress } from '../ingest/progress.js';
+import { RejectsFile } from '../ingest/rejects-file.js';
 import { commandApi, databaseUrl, n } from './options.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -34,8 +33,10 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   if (values['dry-run']) throw new UsageError('--dry-run reads files; it does not go with --batch/--all-completed');
   const url = databaseUrl(values.db);
   const api = commandApi('ingest', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
-  const db = await connect(url, 'vecfill ingest');
-  const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
+  // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
+  const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;
+  const db = await connect(url, 'vecfill ingest').catch(async (err) => { await rejects?.discard(); throw err; });
+  let ended = false;
   const results: BatchIngestResult[] = [];
   try {
     await ensureLedger(db);
@@ -50,7 +51,8 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
       try {
         const r = await ingestBatch({
           db, api, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
-          rejects, onProgress: progress?.listener, signal, log: (line) => process.stderr.write(`vecfill ingest: ${line}\n`),
+          rejects: rejects?.stream, onProgress: progress?.listener, log: (line) => process.stderr.write(`vecfill ingest: ${line}\n`),
+          signal: rejects ? AbortSignal.any([signal, rejects.failed]) : signal, // a write error stops the batch under way
         });
         results.push(r);
         if (!values.json) process.stdout.write(describe(r));
@@ -58,12 +60,12 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
         progress?.done();
       }
     }
+    ended = true;
   } finally {
     await db.end().catch(() => {});
-    if (rejects) {
-      rejects.end();
-      await finished(rejects).catch(() => {});
-    }
+    // Each batch is its own transaction: the rejects of those ingested are put in place however the
+    // command ends (a write error shows here if no batch was under way to stop).
+    await rejects?.commit().catch((err) => { if (ended) throw err; });
   }
   if (values.json) process.stdout.write(JSON.stringify({ batches: results }) + '\n');
   else if (results.length === 0) process.stdout.write('no finished batch left to ingest\n');

@@ -2,6 +2,7 @@
 // SIGINT/SIGTERM into a clean rollback.
 import { EXIT, UsageError } from './usage.js';
 import { IdentifierError } from '../db/identifiers.js';
+import { OptionsError } from '../errors.js';
 
 export const HELP = `Usage: vecfill <command> [options]
 
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest, ac.signal);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof UsageError || err instanceof IdentifierError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof IdentifierError || err instanceof OptionsError || e.code?.startsWith('ERR_PARSE_ARGS')) {
       return usage(e.message, name);
     }
     // An error that leaves something done behind (a batch created by submit) says so itself.

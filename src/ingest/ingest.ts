@@ -18,7 +18,8 @@ export interface IngestOptions extends TargetSpec {
   db: string | pg.ClientBase;
   /** Paths ("-" is stdin) or sources; all go into one transaction. Default: stdin. */
   inputs?: (string | InputSource)[];
-  /** Where reject records go: a path or a stream (left open). */
+  /** Where reject records go: a path, or a stream (left open). A path is never one of the inputs
+   *  (OptionsError); it is written beside and renamed into place once the ingest has ended well. */
   rejects?: string | Writable;
   dryRun?: boolean;
   onProgress?: ProgressListener;
@@ -57,10 +58,13 @@ export interface IngestSummary {
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
+  opts.signal?.throwIfAborted();
   const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map((s) => (typeof s === 'string' ? fileSource(s) : s)));
-  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects) : new Rejects(opts.rejects ?? null);
+  // Before anything is opened for writing: a rejects path that is one of the inputs is refused here.
+  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects, sources) : new Rejects(opts.rejects ?? null);
+  let summary: IngestSummary;
   try {
-    return await withClient(opts.db, async (client) => {
+    summary = await withClient(opts.db, async (client) => {
       try {
         const target = await resolveTarget(client, opts);
         return await run(client, target, sources, rejects, opts, started);
@@ -70,9 +74,17 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         throw err;
       }
     });
-  } finally {
-    if (typeof opts.rejects === 'string') await rejects.close().catch(() => {});
+  } catch (err) {
+    await rejects.discard(); // nothing was applied: an older rejects file stays as it was
+    throw err;
   }
+  try {
+    await rejects.commit();
+  } catch (err) {
+    // After COMMIT (a rename that failed, which is rare): the rows are in, and the message says so.
+    throw Object.assign(new Error(`the rows are applied, but ${(err as Error).message}`), { partial: true });
+  }
+  return summary;
 }
 
 async function run(client: pg.ClientBase, target: Target, sources: InputSource[], rejects: Rejects,
@@ -94,7 +106,9 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
       reason: `unknown id: no row of ${target.name} has ${target.idColumn.name} = ${id}`,
     }),
   });
-  const abort = () => applier.abort(new Error('interrupted'));
+  // The caller's reason stops the COPY under way (a CopyFail carries its message); the ingest rejects
+  // with the reason itself.
+  const abort = () => applier.abort(asError(opts.signal!.reason));
   opts.signal?.addEventListener('abort', abort, { once: true });
   let mark = performance.now();
   const lap = () => {
@@ -104,14 +118,16 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
     return seconds;
   };
   try {
+    opts.signal?.throwIfAborted();
     await applier.begin();
     const staged = await stage(sources, applier, { target, rejects, duplicates, segmentBytes, onProgress: opts.onProgress, signal: opts.signal });
     const stageSeconds = lap();
     const applied = await applier.finish();
     const applySeconds = lap();
-    await rejects.drained(); // also: a rejects file that could not be written fails the run here
-    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
+    await rejects.finish(); // every record on disk: a rejects file that cannot be written fails the run here
+    opts.signal?.throwIfAborted();
     if (!dryRun) await opts.beforeCommit?.(client, { rowsUpdated: applied.rowsUpdated, rejected: rejects.count, tokens: staged.tokens });
+    opts.signal?.throwIfAborted();
     await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -136,10 +152,17 @@ async function run(client: pg.ClientBase, target: Target, sources: InputSource[]
     // An input that failed leaves a COPY open: end it (CopyFail) and let the queue drain, so the
     // ROLLBACK that follows is not stuck behind it. The first statement that failed says why; the
     // ones queued after it only say "aborted".
-    applier.abort(err as Error);
+    applier.abort(asError(err));
     await applier.settle();
+    // Whatever failed on the way (the COPY it stopped, a statement behind it), an abort is the cause.
+    opts.signal?.throwIfAborted();
     throw applier.failure ?? err;
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
+}
+
+/** An abort's reason may be anything; the COPY and the Applier take Errors. */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(typeof reason === 'string' ? reason : 'aborted');
 }

@@ -2,7 +2,8 @@
 // The sink is the only other way out of the data path (DESIGN.md): nothing is dropped silently.
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { open } from 'node:fs/promises';
+import { RejectsFile } from './rejects-file.js';
+import type { InputSource } from './sources.js';
 
 export interface RejectRecord {
   file?: string;
@@ -18,41 +19,64 @@ const RAW_LIMIT = 1024;
 export class Rejects {
   readonly byCode: Record<string, number> = {};
   count = 0;
-  private blocked = false;
-  /** A write error of the rejects file (a full disk): the ingest fails rather than lose records. */
+  /** A write error of the sink (a full disk): the ingest fails rather than lose records. */
   private error: Error | undefined;
 
-  constructor(private readonly out: Writable | null) {
-    out?.on('error', (err) => (this.error ??= err));
+  /** out: the sink (null: count only); file: when out is a RejectsFile's stream, that file. */
+  constructor(private readonly out: Writable | null, private readonly file?: RejectsFile) {
+    out?.on('error', (err) => (this.error ??= new Error(`cannot write the rejects: ${err.message}`)));
   }
 
-  /** Opens the rejects file before anything else happens, so a bad path fails the run at once. */
-  static async toFile(path: string): Promise<Rejects> {
-    try {
-      const handle = await open(path, 'w');
-      return new Rejects(handle.createWriteStream());
-    } catch (err) {
-      throw new Error(`cannot write the rejects file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
-    }
+  /** The rejects file at path, opened before anything else happens, so a path that cannot work (one
+   *  of the inputs, a directory, no permission) fails the run at once. */
+  static async toFile(path: string, inputs: readonly InputSource[]): Promise<Rejects> {
+    const file = await RejectsFile.open(path, inputs);
+    return new Rejects(file.stream, file);
   }
 
   add(record: RejectRecord): void {
     this.count++;
     this.byCode[record.code] = (this.byCode[record.code] ?? 0) + 1;
-    if (this.out && !this.out.write(JSON.stringify(record) + '\n')) this.blocked = true;
+    this.out?.write(JSON.stringify(record) + '\n');
   }
 
-  /** Waits for the file to take what was written, so a flood of rejects cannot fill memory. */
+  /** Waits for the sink to take what was written, so a flood of rejects cannot fill memory. */
   async drained(): Promise<void> {
-    if (this.error) throw new Error(`cannot write the rejects file: ${this.error.message}`);
-    if (!this.blocked || !this.out) return;
-    this.blocked = false;
-    await once(this.out, 'drain');
+    this.check();
+    // Not a flag set when write() answered false: the 'drain' may have come and gone since then.
+    if (!this.out?.writableNeedDrain) return;
+    const done = new AbortController();
+    try {
+      // 'close' too: a sink destroyed without an error never drains.
+      await Promise.race([once(this.out, 'drain', { signal: done.signal }), once(this.out, 'close', { signal: done.signal })]);
+    } catch (err) {
+      this.error ??= new Error(`cannot write the rejects: ${(err as Error).message}`);
+    } finally {
+      done.abort();
+    }
+    if (this.out.destroyed) this.error ??= new Error('cannot write the rejects: the stream was closed');
+    this.check();
   }
 
-  async close(): Promise<void> {
-    if (!this.out) return;
-    await new Promise<void>((resolve, reject) => this.out!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  /** Before COMMIT: every record is written (a file's, on disk), or the error that kept one out. */
+  async finish(): Promise<void> {
+    await this.drained();
+    await this.file?.finish();
+  }
+
+  /** The ingest ended well: a rejects file is put in place. */
+  async commit(): Promise<void> {
+    await this.file?.commit();
+  }
+
+  /** The ingest failed: a rejects file is dropped, an older one left as it was. */
+  async discard(): Promise<void> {
+    await this.file?.discard();
+  }
+
+  private check(): void {
+    const error = this.error ?? this.file?.error;
+    if (error) throw error;
   }
 }
 

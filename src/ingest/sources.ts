@@ -3,6 +3,7 @@
 // Files are read with fs.read into two buffers that take turns (one is parsed while the next read fills
 // the other): a multi-GB input leaves no trail of garbage chunks behind it. stdin stays process.stdin:
 // a blocking read of an idle pipe on libuv's thread pool would hold the process past an interrupt.
+import { fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
@@ -11,6 +12,8 @@ export interface InputSource {
   name: string;
   /** Bytes, when known in advance. */
   size?: number;
+  /** The file it reads (device and inode), when it reads one: no output may be written over it. */
+  identity?: { dev: number; ino: number };
   /** The bytes, in chunks that are valid until the next one is asked for. */
   open(): AsyncIterable<Buffer | string | Uint8Array>;
 }
@@ -18,10 +21,12 @@ export interface InputSource {
 const CHUNK = 512 * 1024;
 
 export async function fileSource(path: string): Promise<InputSource> {
-  if (path === '-') return { name: '-', open: () => process.stdin };
+  if (path === '-') return { name: '-', identity: stdinIdentity(), open: () => process.stdin };
   let size: number | undefined;
+  let identity: InputSource['identity'];
   try {
     const st = await stat(path);
+    identity = { dev: st.dev, ino: st.ino };
     if (st.isDirectory()) throw new Error(`${path} is a directory, not a file`);
     size = st.isFile() ? st.size : undefined; // a named pipe has no size
     await (await open(path, 'r')).close();
@@ -29,7 +34,17 @@ export async function fileSource(path: string): Promise<InputSource> {
     const e = err as NodeJS.ErrnoException;
     throw new Error(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
   }
-  return { name: path, size, open: () => readPath(path) };
+  return { name: path, size, identity, open: () => readPath(path) };
+}
+
+/** What stdin reads (`< out.jsonl` is a file like any other); nothing when it is closed. */
+function stdinIdentity(): InputSource['identity'] {
+  try {
+    const st = fstatSync(0);
+    return { dev: st.dev, ino: st.ino };
+  } catch {
+    return undefined;
+  }
 }
 
 export function streamSource(name: string, stream: Readable | AsyncIterable<Buffer | string | Uint8Array>, size?: number): InputSource {

@@ -99,22 +99,29 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         rejects.add({ file, line: lineNo, code: 'line_too_long', reason: 'line is longer than 16 MiB', raw: rawLine(head, 0, head.length) });
       },
     });
-    const input = source.open();
-    const chunks = (input as AsyncIterable<Buffer | string | Uint8Array>)[Symbol.asyncIterator]();
-    for (;;) {
-      // An input that sends nothing (an idle pipe) must not hold up an interrupt: race the next chunk.
-      const next = await untilAborted(chunks.next(), opts.signal);
-      if (next.done) break;
-      const data = next.value;
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('interrupted');
-      // A library caller's stream may carry strings or plain Uint8Arrays; files and stdin carry Buffers.
-      const chunk = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      splitter.push(chunk);
-      result.bytes += chunk.length;
-      await flush(out, pending, pool);
-      pending = [];
-      await rejects.drained();
-      opts.onProgress?.({ bytes: result.bytes, lines: result.lines, totalBytes }, (performance.now() - started) / 1000);
+    const chunks = source.open()[Symbol.asyncIterator]();
+    let reading: Promise<IteratorResult<Buffer | string | Uint8Array>> | undefined;
+    try {
+      for (;;) {
+        // An input that sends nothing (an idle pipe) must not hold up an interrupt: race the next chunk.
+        reading = chunks.next();
+        const next = await untilAborted(reading, opts.signal);
+        reading = undefined;
+        if (next.done) break;
+        const data = next.value;
+        opts.signal?.throwIfAborted();
+        // A library caller's stream may carry strings or plain Uint8Arrays; files and stdin carry Buffers.
+        const chunk = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        splitter.push(chunk);
+        result.bytes += chunk.length;
+        await flush(out, pending, pool);
+        pending = [];
+        await rejects.drained();
+        opts.onProgress?.({ bytes: result.bytes, lines: result.lines, totalBytes }, (performance.now() - started) / 1000);
+      }
+    } catch (err) {
+      await stopReading(chunks, reading);
+      throw err;
     }
     splitter.end();
   }
@@ -122,6 +129,21 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   pending.push(NO_ROWS); // closes a segment that never got a row
   await flush(out, pending, pool);
   return result;
+}
+
+/**
+ * Closes an input the ingest stops reading because of an error (what for-await does on a break): a
+ * file's handle is closed, a caller's stream destroyed, an API download stopped. An input whose own
+ * read failed is finished already. A read still under way (an interrupt while an idle pipe sends
+ * nothing) may never end: the input is then closed once it does, without waiting for it here.
+ */
+async function stopReading(chunks: AsyncIterator<unknown>, reading: Promise<unknown> | undefined): Promise<void> {
+  if (!chunks.return) return;
+  if (!reading) {
+    await Promise.resolve(chunks.return()).catch(() => {});
+    return;
+  }
+  reading.then(() => chunks.return!(), () => {}).catch(() => {});
 }
 
 const NO_ROWS: SegmentEnd = { last: Buffer.alloc(0), rows: 0, chunks: [] };
@@ -164,9 +186,9 @@ function streamError(out: Writable): Error {
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('interrupted'));
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('interrupted'));
+    const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },

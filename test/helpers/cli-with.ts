@@ -1,0 +1,41 @@
+// Runs the real CLI as helpers/cli.ts does, with two things those helpers fix left open: stdin from an
+// open file (as `vecfill … < FILE` gives it), and another user (uid/gid: root passes every permission
+// check, so "permission denied" needs someone else).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CliResult } from './cli.js';
+
+const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface CliWith {
+  /** A file descriptor for the child's stdin (default: an empty pipe). */
+  stdin?: number;
+  uid?: number;
+  gid?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runCliWith(args: string[], opts: CliWith = {}, timeoutMs = 60_000): Promise<CliResult & { timedOut: boolean }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', ...opts.env },
+    stdio: [opts.stdin ?? 'pipe', 'pipe', 'pipe'],
+    uid: opts.uid,
+    gid: opts.gid,
+  });
+  if (opts.stdin === undefined) child.stdin!.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  return new Promise((resolve) => child.on('close', (code, signal) => {
+    clearTimeout(timer);
+    resolve({ code, signal, stdout, stderr, timedOut });
+  }));
+}
