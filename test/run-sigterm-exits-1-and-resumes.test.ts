@@ -84,8 +84,9 @@ test('SIGTERM in the middle of a batch\'s ingest: exit 1, nothing half-applied, 
     const backend = await childBackend(run.child.pid!);
     return backend?.waitEventType === 'Lock' && backend.query.startsWith('UPDATE');
   }, 'the first ingest\'s UPDATE waiting on the lock');
-  setTimeout(() => void locker.query('COMMIT'), 300); // the statement in progress ends, then the signal is acted on
-  await terminate(run, 5_000);
+  // The UPDATE would wait for the lock as long as it is held: the signal cancels it.
+  await terminate(run, 3_000);
+  await locker.query('COMMIT');
   const { rows } = await db.sql('SELECT count(*) FILTER (WHERE ingested_at IS NOT NULL)::int AS ingested, count(*)::int AS batches FROM vecfill.batches');
   assert.equal(rows[0].ingested, 0, 'the interrupted ingest did not commit');
   assert.equal((await db.sql('SELECT count(embedding)::int AS n FROM docs')).rows[0].n, 0);

@@ -18,6 +18,7 @@
 // leave room. By default the files run uploaded are deleted once their batch is final, and the output
 // and error files once their ingest has committed; a failed delete is logged, never fatal.
 import type pg from 'pg';
+import { queryOneStatement } from '../db/one-statement.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptUnrecorded } from './adopt.js';
@@ -185,10 +186,7 @@ async function loop(db: pg.ClientBase, opts: RunOptions, st: RunState): Promise<
     await queue.drop();
   }
 
-  const where = opts.where?.trim() ? opts.where : 'true';
-  const { rows: [c] } = await db.query<{ rows: number; filled: number }>(
-    `SELECT count(*)::float8 AS rows, count(${target.column.sql})::float8 AS filled FROM ${target.sql} WHERE (\n${where}\n)`,
-  );
+  const c = await countSelected(db, target, opts.where);
   Object.assign(summary, {
     rows: c.rows, filled: c.filled, unfilled: c.rows - c.filled,
     failedForGood: st.last?.failedForGood ?? 0, outOfAttempts: st.last?.outOfAttempts ?? 0,
@@ -256,6 +254,21 @@ function waiting(st: RunState, log: (line: string) => void, inFlight: BatchRecor
     (queued ? `; ${queued} file${queued === 1 ? '' : 's'} queued` : '');
   if (line !== st.lastWait) log(line);
   st.lastWait = line;
+}
+
+/** Rows the selection holds, and those with a vector. The user's --where is in it: one statement (the
+ *  extended protocol), inside a READ ONLY transaction, whatever it says. */
+async function countSelected(db: pg.ClientBase, target: Target, where: string | undefined): Promise<{ rows: number; filled: number }> {
+  await db.query('BEGIN READ ONLY');
+  try {
+    const { rows: [c] } = await queryOneStatement<{ rows: number; filled: number }>(db,
+      `SELECT count(*)::float8 AS rows, count(${target.column.sql})::float8 AS filled FROM ${target.sql} WHERE (\n${where?.trim() ? where : 'true'}\n)`);
+    await db.query('COMMIT');
+    return c;
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
 }
 
 /** The attempt a new batch makes: one more than the most any retried row of the target has failed. */

@@ -11,6 +11,7 @@ import { finished } from 'node:stream/promises';
 import type { DuplicateFilter } from '../ingest/duplicates.js';
 import { EMPTY_COPY } from '../ingest/copy-binary.js';
 import { LineSplitter } from '../ingest/lines.js';
+import { cancelQuery } from './connect.js';
 import { sqlTemplate } from './sql-files.js';
 import type { Target } from './target.js';
 
@@ -135,6 +136,9 @@ export class Applier {
   abort(reason: Error): void {
     this.fail(reason);
     this.copy?.destroy(reason);
+    // A statement under way (an UPDATE of a large segment, or one waiting on a row lock) would hold
+    // the ROLLBACK, and an interrupt, until it ends on its own: cancel it.
+    cancelQuery(this.client);
   }
 
   private fail(err: Error): void {
