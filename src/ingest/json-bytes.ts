@@ -170,8 +170,8 @@ export class JsonBytes {
     const start = this.i + 1;
     const close = b.indexOf(34, start);
     if (close < 0 || close >= this.end) return null;
-    const slash = b.indexOf(92, start);
-    if (slash >= 0 && slash < close) return null;
+    // Within the string only: indexOf runs to the end of the buffer, which may hold many more lines.
+    if (b.subarray(start, close).includes(92)) return null;
     this.i = close + 1;
     return [start, close];
   }
