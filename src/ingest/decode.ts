@@ -3,7 +3,7 @@
 // (numbers by scanNumber, base64 straight into its bytes) and checked as it is read.
 import { endianness } from 'node:os';
 import { HALF_LIMIT, run, scanNumber, scanNumbers, scanned, Stop } from './floats.js';
-import { JsonBytes, MalformedJson } from './json-bytes.js';
+import { JsonBytes, MalformedJson, type Shape } from './json-bytes.js';
 
 if (endianness() !== 'LE') throw new Error('vecfill reads base64 embeddings as little-endian float32 and needs a little-endian CPU');
 
@@ -26,23 +26,36 @@ export interface Decoded {
   tokens: number;
 }
 
-/** Marks the place of an embedding in the parsed structure; the values are in LineDecoder.vector. */
-const EMBEDDING = Symbol('embedding');
+/**
+ * What the parsed structure holds in place of an embedding read in place: its size and its first
+ * problem; the values themselves are in LineDecoder.vector. Only response.body.data[0].embedding is
+ * read in place, so the values in the vector are those of the last one read, which is the one the
+ * structure keeps: a later duplicate of any key on that path replaces the earlier value, as in JSON.parse.
+ */
+class Embedding {
+  dims = 0;
+  problem: [RejectCode, string] | undefined = undefined;
+}
+
+/** The path of the embedding in an output line, the one value read in place. */
+function embeddingShape(hook: () => Embedding): Shape {
+  const path = (key: string, shape: Shape): Shape => ({ keys: new Map([[key, shape]]) });
+  return path('response', path('body', path('data', { first: path('embedding', { hook }) })));
+}
 
 export class LineDecoder {
   vector: Float32Array = new Float32Array(2048);
   private bytes = Buffer.from(this.vector.buffer);
   private readonly json: JsonBytes;
   private readonly limit: number;
-  private embeddings = 0;
-  private dims = 0;
-  private problem: [RejectCode, string] | undefined;
+  /** The embedding being read. */
+  private current = new Embedding();
   readonly out: Decoded = { ok: false, customId: undefined, dims: 0, code: undefined, reason: undefined, tokens: 0 };
 
   /** halfvec: values at or beyond ±65520 round to infinity in a halfvec and are rejected. */
   constructor(halfvec: boolean) {
     this.limit = halfvec ? HALF_LIMIT : Infinity;
-    this.json = new JsonBytes(new Map([['embedding', () => this.embedding()]]));
+    this.json = new JsonBytes(embeddingShape(() => this.embedding()));
   }
 
   /** Decodes b[start, end); the result is this.out (reused: read it before the next call). */
@@ -54,9 +67,6 @@ export class LineDecoder {
     out.code = undefined;
     out.reason = undefined;
     out.tokens = 0;
-    this.embeddings = 0;
-    this.dims = 0;
-    this.problem = undefined;
     let root: unknown;
     try {
       root = this.json.parseDocument(b, start, end);
@@ -76,18 +86,16 @@ export class LineDecoder {
       if (response.status_code !== 200) {
         const error = isObject(body) ? body.error : undefined;
         const message = isObject(error) && typeof error.message === 'string' ? error.message : 'no error message';
-        return this.reject('http_error', `HTTP ${String(response.status_code)}: ${message}`);
+        return this.reject('http_error', `HTTP ${typeof response.status_code === 'number' ? response.status_code : describe(response.status_code)}: ${message}`);
       }
       const data = isObject(body) ? body.data : undefined;
       if (!Array.isArray(data) || data.length === 0) return this.reject('no_embedding', 'response.body.data holds no embedding');
-      if (data.length > 1 || this.embeddings > 1) {
-        return this.reject('multiple_embeddings', `response.body.data holds ${Math.max(data.length, this.embeddings)} embeddings for one custom_id`);
-      }
-      const item = data[0];
-      if (!isObject(item) || item.embedding !== EMBEDDING) return this.reject('no_embedding', 'response.body.data[0] has no embedding');
-      if (this.problem) return this.reject(this.problem[0], this.problem[1]);
+      if (data.length > 1) return this.reject('multiple_embeddings', `response.body.data holds ${data.length} embeddings for one custom_id`);
+      const embedding = isObject(data[0]) ? data[0].embedding : undefined;
+      if (!(embedding instanceof Embedding)) return this.reject('no_embedding', 'response.body.data[0] has no embedding');
+      if (embedding.problem) return this.reject(embedding.problem[0], embedding.problem[1]);
       out.ok = true;
-      out.dims = this.dims;
+      out.dims = embedding.dims;
       return out;
     }
     const error = root.error;
@@ -107,28 +115,31 @@ export class LineDecoder {
     return this.out;
   }
 
+  /** Keeps the first problem of the embedding being read. */
   private note(code: RejectCode, reason: string): void {
-    if (!this.problem) this.problem = [code, reason];
+    this.current.problem ??= [code, reason];
   }
 
-  /** The "embedding" key's value: a number array or a base64 string, read into this.vector. */
-  private embedding(): unknown {
+  /** The embedding's value: a number array or a base64 string, read into this.vector. */
+  private embedding(): Embedding {
     const json = this.json;
-    this.embeddings++;
+    this.current = new Embedding();
     const c = json.peek();
-    if (c === 91) return this.numberArray();
-    if (c === 34) return this.base64();
-    json.value();
-    this.note('no_embedding', 'embedding is neither a number array nor a base64 string');
-    return EMBEDDING;
+    if (c === 91) this.numberArray();
+    else if (c === 34) this.base64();
+    else {
+      json.value();
+      this.note('no_embedding', 'embedding is neither a number array nor a base64 string');
+    }
+    return this.current;
   }
 
-  private numberArray(): symbol {
+  private numberArray(): void {
     const json = this.json;
     const b = json.b;
     const end = json.end;
     json.i++;
-    if (json.peek() === 93) { json.i++; this.dims = 0; return EMBEDDING; }
+    if (json.peek() === 93) { json.i++; return; }
     let n = 0;
     for (;;) {
       // The fast loop takes every plain number; it hands back whatever needs a closer look.
@@ -144,8 +155,7 @@ export class LineDecoder {
       n++;
       if (closed) break;
     }
-    this.dims = n;
-    return EMBEDDING;
+    this.current.dims = n;
   }
 
   /** One element the fast loop left, and the separator after it; true at the closing ']'. */
@@ -182,34 +192,30 @@ export class LineDecoder {
     else this.note('halfvec_range', `embedding element ${n} (${f}) is out of range for halfvec (|x| < 65520)`);
   }
 
-  private base64(): symbol {
+  private base64(): void {
     const json = this.json;
     const span = json.plainStringSpan();
     const text = span ? json.b.toString('latin1', span[0], span[1]) : json.string();
-    if (text.length % 4 !== 0) {
-      this.note('bad_base64', 'embedding is a string but not base64 (its length is not a multiple of 4)');
-      return EMBEDDING;
-    }
     const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
     const size = (text.length / 4) * 3 - padding;
-    if (size % 4 !== 0) {
-      this.note('bad_base64', `base64 embedding holds ${size} bytes, not a whole number of float32 values`);
-      return EMBEDDING;
+    if (text.length % 4 !== 0) return this.notBase64(span, 'its length is not a multiple of 4');
+    // Node's decoder also takes the URL-safe alphabet ('-', '_'), stops at a '=', skips characters
+    // outside the alphabet, and reads a character beyond U+00FF by its low byte (so "\u0141" is an
+    // 'A'). Skipped characters make the decoded size fall short of what the length promises; the rest
+    // is checked here. Escapes are rare, so only an escaped string pays for a full check.
+    if (!span && !BASE64_CHARS.test(text)) return this.notBase64(span, 'it holds characters outside the base64 alphabet');
+    const eq = text.indexOf('=');
+    if ((eq >= 0 && eq < text.length - padding) || text.includes('-') || text.includes('_')) {
+      return this.notBase64(span, 'it holds characters outside the base64 alphabet');
     }
+    if (size % 4 !== 0) return this.notBase64(span, `it holds ${size} bytes, not a whole number of float32 values`);
     const n = size / 4;
     if (n > MAX_DIMS) {
-      this.tooMany();
-      this.dims = n;
-      return EMBEDDING;
+      if (Buffer.from(text, 'base64').length !== size) return this.notBase64(span, 'it holds characters outside the base64 alphabet');
+      return this.tooMany();
     }
     if (n > this.vector.length) this.grow(n);
-    // Node's decoder skips characters outside the alphabet, so a clean string is exactly one that
-    // decodes to the size its length promises (a regex check cost more than the rest of the line).
-    const eq = text.indexOf('=');
-    if (this.bytes.write(text, 0, size, 'base64') !== size || (eq >= 0 && eq < text.length - padding)) {
-      this.note('bad_base64', 'embedding is a string but not base64');
-      return EMBEDDING;
-    }
+    if (this.bytes.write(text, 0, size, 'base64') !== size) return this.notBase64(span, 'it holds characters outside the base64 alphabet');
     const v = this.vector;
     const limit = this.limit;
     for (let k = 0; k < n; k++) {
@@ -219,8 +225,20 @@ export class LineDecoder {
         break;
       }
     }
-    this.dims = n;
-    return EMBEDDING;
+    this.current.dims = n;
+  }
+
+  private notBase64(span: [number, number] | null, why: string): void {
+    // A raw control character makes the line malformed JSON, not merely bad base64. It is looked for
+    // only here, in a string already known to be bad (Node's decoder skips it, so the decoded size
+    // falls short), and a good embedding pays nothing for the check.
+    const json = this.json;
+    if (span) {
+      for (let k = span[0]; k < span[1]; k++) {
+        if (json.b[k] < 32) { json.i = k; json.fail('control character in a string'); }
+      }
+    }
+    this.note('bad_base64', `embedding is a string but not base64: ${why}`);
   }
 
   private tooMany(): void {
@@ -236,6 +254,9 @@ export class LineDecoder {
     return bigger;
   }
 }
+
+/** The characters of standard base64 (RFC 4648, section 4), padding at the end only. */
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -104,7 +104,7 @@ export function scanNumbers(b: Uint8Array, i: number, end: number, out: Float32A
     } else if (c >= 49 && c <= 57) {
       do { m = m * 10 + (c - 48); c = b[++i]; } while (c >= 48 && c <= 57);
     } else {
-      if (c === 32 || c === 9 || c === 13) { i = skipSpace(b, i); continue; }
+      if (!neg && (c === 32 || c === 9 || c === 13)) { i = skipSpace(b, i); continue; } // not after a minus: "- 1" is no number
       return stop(start, Stop.Careful, n);
     }
     if (c === 46) {

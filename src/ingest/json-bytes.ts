@@ -1,6 +1,8 @@
 // A strict JSON reader over the bytes of one line. The small structure of a Batch output line is read
 // into plain values; the one big value, the embedding, is handed to a hook that reads it in place
 // (see decode.ts), so the 6,000–30,000 numbers of a vector never become strings or JS arrays.
+// It reads what JSON.parse reads, as JSON.parse reads it: the same strings for escaped keys and values,
+// the last of duplicate keys, and "__proto__" as an ordinary key (objects have no prototype).
 import { scanNumber, scanned } from './floats.js';
 
 export class MalformedJson extends Error {
@@ -9,8 +11,22 @@ export class MalformedJson extends Error {
   }
 }
 
-/** Reads the value of an object key in place; returns what the parsed object should hold there. */
-export type KeyHook = (reader: JsonBytes, key: string) => unknown;
+/** Reads a value in place; returns what the parsed structure should hold there. */
+export type Hook = (reader: JsonBytes) => unknown;
+
+/**
+ * Where hooks sit, as a path from the document's root: `keys` leads from an object's key to the shape
+ * of its value, `first` from an array to the shape of its first element. Only values at exactly such
+ * a path are hooked; the same key anywhere else is an ordinary value.
+ */
+export interface Shape {
+  hook?: Hook;
+  keys?: Map<string, Shape>;
+  first?: Shape;
+}
+
+/** A parsed JSON object: no prototype, so that every key, "__proto__" included, is an own property. */
+export type JsonObject = Record<string, unknown>;
 
 const MAX_DEPTH = 64;
 
@@ -20,7 +36,7 @@ export class JsonBytes {
   end = 0;
   private depth = 0;
 
-  constructor(private readonly hooks: Map<string, KeyHook>) {}
+  constructor(private readonly shape: Shape | undefined = undefined) {}
 
   /** Parses b[start, end) as exactly one JSON value with nothing after it. */
   parseDocument(b: Buffer, start: number, end: number): unknown {
@@ -28,7 +44,7 @@ export class JsonBytes {
     this.i = start;
     this.end = end;
     this.depth = 0;
-    const value = this.value();
+    const value = this.value(this.shape);
     this.ws();
     if (this.i < this.end) this.fail('unexpected data after the JSON value');
     return value;
@@ -52,11 +68,13 @@ export class JsonBytes {
     return this.i < this.end ? this.b[this.i] : -1;
   }
 
-  value(): unknown {
+  /** The value at the cursor; shape (if any) says where hooks sit inside it. */
+  value(shape?: Shape): unknown {
+    if (shape?.hook) return shape.hook(this);
     const c = this.peek();
     switch (c) {
-      case 123: return this.object();
-      case 91: return this.array();
+      case 123: return this.object(shape?.keys);
+      case 91: return this.array(shape?.first);
       case 34: return this.string();
       case 116: return this.literal('true', true);
       case 102: return this.literal('false', false);
@@ -72,18 +90,19 @@ export class JsonBytes {
     if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
   }
 
-  private object(): Record<string, unknown> {
+  private object(keys: Map<string, Shape> | undefined): JsonObject {
     this.enter();
     this.i++;
-    const out: Record<string, unknown> = {};
+    // As JSON.parse: "__proto__" is a key like any other (on a plain {} it would set the prototype, and
+    // a line could hide its custom_id there), and a repeated key keeps its last value.
+    const out: JsonObject = Object.create(null);
     if (this.peek() === 125) { this.i++; this.depth--; return out; }
     for (;;) {
       if (this.peek() !== 34) this.fail('expected a string key');
       const key = this.string();
       if (this.peek() !== 58) this.fail("expected ':'");
       this.i++;
-      const hook = this.hooks.get(key);
-      out[key] = hook ? hook(this, key) : this.value();
+      out[key] = this.value(keys?.get(key));
       const c = this.peek();
       this.i++;
       if (c === 44) continue;
@@ -95,13 +114,13 @@ export class JsonBytes {
     return out;
   }
 
-  private array(): unknown[] {
+  private array(first: Shape | undefined): unknown[] {
     this.enter();
     this.i++;
     const out: unknown[] = [];
     if (this.peek() === 93) { this.i++; this.depth--; return out; }
     for (;;) {
-      out.push(this.value());
+      out.push(this.value(out.length === 0 ? first : undefined));
       const c = this.peek();
       this.i++;
       if (c === 44) continue;
@@ -151,8 +170,8 @@ export class JsonBytes {
     const start = this.i + 1;
     const close = b.indexOf(34, start);
     if (close < 0 || close >= this.end) return null;
-    const slash = b.indexOf(92, start);
-    if (slash >= 0 && slash < close) return null;
+    // Within the string only: indexOf runs to the end of the buffer, which may hold many more lines.
+    if (b.subarray(start, close).includes(92)) return null;
     this.i = close + 1;
     return [start, close];
   }
