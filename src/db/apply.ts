@@ -11,7 +11,7 @@ import { finished } from 'node:stream/promises';
 import type { DuplicateFilter } from '../ingest/duplicates.js';
 import { EMPTY_COPY } from '../ingest/copy-binary.js';
 import { LineSplitter } from '../ingest/lines.js';
-import { cancelQuery } from './connect.js';
+import { cancelQuery } from './cancel.js';
 import { sqlTemplate } from './sql-files.js';
 import type { Target } from './target.js';
 

@@ -55,16 +55,3 @@ export async function withClient<T>(db: string | pg.ClientBase, fn: (client: pg.
     await client.end().catch(() => {});
   }
 }
-
-/** Asks the server to cancel the statement the client is running, as psql's Ctrl-C does (a
- *  CancelRequest on a connection of its own). A no-op when it runs nothing; never throws. */
-export function cancelQuery(client: pg.ClientBase): void {
-  const c = client as pg.ClientBase & { activeQuery?: unknown; connectionParameters?: pg.ClientConfig };
-  if (!(client instanceof pg.Client) || !c.activeQuery || !c.connectionParameters) return;
-  const canceller = new pg.Client(c.connectionParameters) as pg.Client & {
-    connection: { on(event: 'error', fn: () => void): void };
-    cancel(client: pg.Client, query: unknown): void;
-  };
-  canceller.connection.on('error', () => {}); // a server gone by now: nothing left to cancel
-  canceller.cancel(client, c.activeQuery);
-}
