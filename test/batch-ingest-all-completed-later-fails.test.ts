@@ -27,7 +27,8 @@ test('--all-completed: a later batch failing leaves the earlier ones ingested; t
 
   const r = await v('ingest', '--all-completed');
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`row ${refused} is frozen by policy`));
+  assert.match(r.stderr, new RegExp(`row ${refused} is frozen by policy.*; batch \\S+ was rolled back, the 2 ingested before it \\(.*\\) are kept: run it again for the rest\\n$`));
+  assert.doesNotMatch(r.stderr, /nothing was changed/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'a message, not a stack trace');
   assert.match(r.stdout, new RegExp(`^${batches[0]} \\(completed\\): updated 3 rows .*\\n${batches[1]} \\(completed\\): updated 3 rows `));
   const ledger = async () => (await db.sql('SELECT batch_id, ingested_at IS NOT NULL AS ingested FROM vecfill.batches ORDER BY created_at')).rows;

@@ -56,6 +56,12 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
         });
         results.push(r);
         if (!values.json) process.stdout.write(describe(r));
+      } catch (err) {
+        // Each batch is its own transaction: the ones ingested before this one stay, and the message says so.
+        const kept = results.filter((x) => x.outcome === 'ingested').map((x) => x.batchId);
+        if (kept.length === 0 || !(err instanceof Error)) throw err;
+        throw Object.assign(new Error(`${err.message}; batch ${batchId} was rolled back, ` +
+          `the ${kept.length} ingested before it (${kept.join(', ')}) are kept: run it again for the rest`), { partial: true });
       } finally {
         progress?.done();
       }
