@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createTable, DB_URL, dropTable, sql, storedVector, tableName } from './helpers/db.js';
 import { run } from './helpers/run.js';
 import { okLine } from './helpers/output.js';
-import { IdentifierError, parseQualifiedName, quoteIdent, quoteQualified } from '../src/db/identifiers.js';
+import { parseQualifiedName, quoteIdent, quoteQualified } from '../src/db/identifiers.js';
+import { IdentifierError } from '../src/errors.js';
 
 test('a quoted schema, table, id column and vector column with spaces and quotes', async (t) => {
   const schema = `Weird Schema ${tableName('s')}`;

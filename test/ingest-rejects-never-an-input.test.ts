@@ -1,12 +1,12 @@
 // --rejects naming one of the inputs (the same file by device and inode: the path itself, a symlink, a
 // hard link, the file behind stdin) is refused with exit 2 before anything is opened for writing: the
 // paid-for output file keeps every byte, the table is untouched, nothing is left beside the file.
-// The library refuses the same slip with an OptionsError.
+// The library refuses the same slip with an UsageError.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { link, open, readdir, readFile, symlink } from 'node:fs/promises';
 import { fileSource, ingest } from '../src/index.js';
-import { OptionsError } from '../src/errors.js';
+import { UsageError } from '../src/errors.js';
 import { createTable, DB_URL, dropTable, snapshot, tableName } from './helpers/db.js';
 import { runCliWith } from './helpers/cli-with.js';
 import { tempDir, writeLines } from './helpers/files.js';
@@ -74,12 +74,12 @@ test('a rejects path beside the input, or not there yet, is fine', async (t) => 
   assert.deepEqual(records.map((x) => [x.line, x.code]), [[2, 'malformed_json']]);
 });
 
-test('the library refuses it too, with an OptionsError, for a path or a fileSource', async (t) => {
+test('the library refuses it too, with an UsageError, for a path or a fileSource', async (t) => {
   const s = await setUp(t);
   for (const input of [s.input, await fileSource(s.input)]) {
     await assert.rejects(
       ingest({ db: DB_URL, table: s.table, inputs: [input], rejects: s.input }),
-      (e) => e instanceof OptionsError && e.code === 'VECFILL_OPTIONS' && /^the rejects file .*out\.jsonl is the input .*out\.jsonl \(the same file\)/.test(e.message),
+      (e) => e instanceof UsageError && e.code === 'VECFILL_USAGE' && /^the rejects file .*out\.jsonl is the input .*out\.jsonl \(the same file\)/.test(e.message),
     );
   }
   await s.untouched(['out.jsonl']);

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
-import { ingest, streamSource, TargetError, type IngestSummary } from '../src/index.js';
+import { ingest, streamSource, type IngestSummary } from '../src/index.js';
 import { countUpdates, createTable, DB_URL, dropTable, snapshot, storedVector, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 import { smallSegments } from './helpers/segments.js';
+import { TargetError } from '../src/errors.js';
 
 /** A Writable that keeps what is written to it. */
 function sink(): Writable & { text(): string } {

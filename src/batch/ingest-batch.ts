@@ -11,7 +11,7 @@ import type { Batch } from 'openai/resources/batches';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
-import { resolveTarget, TargetError, type Target } from '../db/target.js';
+import { resolveTarget, type Target } from '../db/target.js';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import type { ProgressListener } from '../ingest/progress.js';
 import type { InputSource } from '../ingest/sources.js';
@@ -21,6 +21,7 @@ import { FailureCollector } from './failures.js';
 import { ensureLedger, getBatch, insertBatch, isFinal, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
 import { withBatchLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
+import { TargetError } from '../errors.js';
 
 export interface BatchIngestOptions {
   /** A connected client, outside a transaction (left open). */

@@ -1,7 +1,7 @@
 // models: what vecfill knows of each embedding model: its output size, whether `dimensions` may shorten
 // it, its input limit and its Batch API price. The check that the column can hold what the model
 // returns lives here, because it must run before anything is written, uploaded or paid for.
-import { UsageError } from '../cli/usage.js';
+import { DimensionError, UsageError } from '../errors.js';
 
 export interface EmbeddingModel {
   dims: number;
@@ -38,7 +38,6 @@ export function outputDims(model: string, dimensions: number | undefined): numbe
   return dimensions;
 }
 
-export class DimensionError extends Error {}
 
 /** Refuses a model whose vectors the column cannot hold, naming both sizes and the fixes. */
 export function checkDimensions(column: { name: string; type: string; dims: number | null }, model: string, dimensions: number | undefined): number {

@@ -4,7 +4,7 @@
 // error that leaves vecfill passes through apiError(), which scrubs it from the message.
 import OpenAI from 'openai';
 import { redactUrl } from '../db/connect.js';
-import { UsageError } from '../cli/usage.js';
+import { UsageError } from '../errors.js';
 
 export interface ClientOptions {
   /** The SDK's own retries (default 0: api.ts retries, with a budget and a line on stderr each). */

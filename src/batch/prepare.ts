@@ -9,13 +9,14 @@ import { withClient } from '../db/connect.js';
 import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
 import { queryOneStatement } from '../db/one-statement.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
-import { resolveTarget, TargetError, type Target, type TargetSpec } from '../db/target.js';
+import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
 import { manifestPath, writeManifest } from './manifest.js';
 import { checkDimensions, DEFAULT_MODEL, estimateCost, MAX_INPUT_TOKENS } from './models.js';
 import { RequestFiles, requestFileName, type RequestFileLimits, type WrittenFile } from './request-files.js';
 import { ledgerTarget } from './target-names.js';
 import { fitTokens } from './tokens.js';
+import { TargetError } from '../errors.js';
 
 export interface PrepareOptions extends TargetSpec, RequestFileLimits {
   db: string | pg.ClientBase;

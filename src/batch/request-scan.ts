@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { MAX_REQUESTS_PER_FILE } from './request-files.js';
 import { countTokens } from './tokens.js';
+import { RequestFileError } from '../errors.js';
 
 export interface ScannedFile {
   path: string;
@@ -17,7 +18,6 @@ export interface ScannedFile {
   tokens: number;
 }
 
-export class RequestFileError extends Error {}
 
 export async function scanRequestFile(path: string, opts: { countTokens: boolean }): Promise<ScannedFile> {
   const out: ScannedFile = { path, ids: [], model: '', dimensions: null, encoding: 'float', tokens: 0 };

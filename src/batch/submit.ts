@@ -7,16 +7,16 @@
 import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { withClient } from '../db/connect.js';
-import { resolveTarget, TargetError, type Target } from '../db/target.js';
-import { UsageError } from '../cli/usage.js';
+import { resolveTarget, type Target } from '../db/target.js';
 import { databaseTag } from './adopt.js';
 import type { BatchApi } from './api.js';
 import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
 import { findInManifest } from './manifest.js';
 import { checkDimensions } from './models.js';
-import { scanRequestFile, RequestFileError, type ScannedFile } from './request-scan.js';
+import { scanRequestFile, type ScannedFile } from './request-scan.js';
 import { withTargetLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
+import { RequestFileError, TargetError, UsageError } from '../errors.js';
 
 export interface SubmitOptions {
   db: string | pg.ClientBase;

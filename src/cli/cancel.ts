@@ -6,7 +6,7 @@ import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { tableFilter } from '../batch/target-names.js';
 import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
-import { EXIT } from './usage.js';
+import { EXIT } from './exit.js';
 
 export const CANCEL_HELP = `Usage: vecfill cancel [options] [BATCH...]
 

@@ -8,7 +8,8 @@ import { tableFilter } from '../batch/target-names.js';
 import { terminalProgress } from '../ingest/progress.js';
 import { RejectsFile } from '../ingest/rejects-file.js';
 import { commandApi, databaseUrl, n } from './options.js';
-import { EXIT, UsageError } from './usage.js';
+import { EXIT } from './exit.js';
+import { UsageError } from '../errors.js';
 
 export interface BatchIngestValues {
   db?: string;

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import { terminalProgress } from '../ingest/progress.js';
 import { RETRY_OPTION, retryForHelp } from './options.js';
-import { EXIT, UsageError } from './usage.js';
+import { EXIT } from './exit.js';
+import { UsageError } from '../errors.js';
 
 export const INGEST_HELP = `Usage: vecfill ingest [options] [FILE...]
        vecfill ingest --batch ID [--batch ID...] | --all-completed [options]

@@ -1,8 +1,7 @@
 // main: the vecfill command. Dispatches to one file per command, maps errors to exit codes, and turns
 // SIGINT/SIGTERM into a clean rollback.
-import { EXIT, UsageError } from './usage.js';
-import { IdentifierError } from '../db/identifiers.js';
-import { OptionsError } from '../errors.js';
+import { EXIT, failureMessage, isUsageError, usageMessage } from './exit.js';
+
 
 export const HELP = `Usage: vecfill <command> [options]
 
@@ -58,20 +57,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest, ac.signal);
   } catch (err) {
-    const e = err as Error & { code?: string };
-    if (err instanceof UsageError || err instanceof IdentifierError || err instanceof OptionsError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      return usage(e.message, name);
-    }
-    // An error that leaves something done behind (a batch created by submit) says so itself.
-    const partial = (err as { partial?: boolean }).partial === true;
-    const tail = partial ? '' : '; nothing was changed';
-    // Interrupted: the signal is the cause, whatever failed on the way out; a partial error keeps
-    // what it says was done.
-    const reason = ac.signal.aborted ? (ac.signal.reason as Error).message : undefined;
-    const message = reason === undefined || e.message.includes(reason) ? e.message : partial ? `${reason}: ${e.message}` : reason;
-    const what = `${message}${tail}`;
-    process.stderr.write(`vecfill ${name}: ${what}\n`);
-    if (process.env.VECFILL_DEBUG) process.stderr.write(`${e.stack}\n`);
+    if (isUsageError(err)) return usage((err as Error).message, name);
+    process.stderr.write(`vecfill ${name}: ${failureMessage(err, ac.signal)}\n`);
+    if (process.env.VECFILL_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -80,6 +68,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function usage(message: string, command?: string): number {
-  process.stderr.write(`vecfill${command ? ` ${command}` : ''}: ${message}\nRun "vecfill ${command ?? ''}${command ? ' ' : ''}--help" for usage.\n`);
+  process.stderr.write(usageMessage(message, command));
   return EXIT.usage;
 }

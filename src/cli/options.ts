@@ -1,7 +1,7 @@
 // options: what several commands parse the same way.
 import { BatchApi } from '../batch/api.js';
 import { openaiClient } from '../batch/openai.js';
-import { UsageError } from './usage.js';
+import { UsageError } from '../errors.js';
 
 /** --db, else $DATABASE_URL. */
 export function databaseUrl(db: string | undefined): string {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { dollars, MAX_INPUT_TOKENS } from '../batch/models.js';
 import { prepare, type PrepareSummary, type RowList } from '../batch/prepare.js';
 import { databaseUrl, n, REQUEST_OPTIONS, requestSelection } from './options.js';
-import { EXIT } from './usage.js';
+import { EXIT } from './exit.js';
 
 export const PREPARE_HELP = `Usage: vecfill prepare --table NAME --text-column NAME [options]
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_ATTEMPTS, retry } from '../batch/retry.js';
 import { databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { describe } from './prepare.js';
-import { EXIT } from './usage.js';
+import { EXIT } from './exit.js';
 
 export const RETRY_HELP = `Usage: vecfill retry --table NAME --text-column NAME [options]
 

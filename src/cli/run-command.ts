@@ -4,8 +4,9 @@ import { RUN_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { runFill, type RunSummary } from '../batch/run.js';
 import { commandApi, databaseUrl, n, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
-import { IdentifierError } from '../db/identifiers.js';
-import { EXIT, UsageError } from './usage.js';
+
+import { EXIT, isUsageError } from './exit.js';
+import { UsageError } from '../errors.js';
 
 export const RUN_HELP = `Usage: vecfill run --table NAME --text-column NAME [options]
 
@@ -85,7 +86,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     signal,
     log: (line) => process.stderr.write(`vecfill run: ${line}\n`),
   }).catch((err: Error & { code?: string; summary?: RunSummary }) => {
-    if (err instanceof UsageError || err instanceof IdentifierError || err.code?.startsWith('ERR_PARSE_ARGS')) throw err;
+    if (isUsageError(err)) throw err;
     // Whatever was done before the failure is in the ledger and the table, and stays.
     const s = err.summary;
     const done = s ? `this run submitted ${n(s.batchesSubmitted)} batches and ingested ${n(s.batchesIngested)} (${n(s.rowsUpdated)} rows updated), ` : '';

@@ -6,7 +6,7 @@ import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { describeBatch, refreshBatches, statusTable } from '../batch/status.js';
 import { tableFilter } from '../batch/target-names.js';
 import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
-import { EXIT } from './usage.js';
+import { EXIT } from './exit.js';
 
 export const STATUS_HELP = `Usage: vecfill status [options]
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { submit } from '../batch/submit.js';
 import { commandApi, databaseUrl, n, RETRY_OPTION, retryForHelp } from './options.js';
-import { EXIT } from './usage.js';
+import { EXIT } from './exit.js';
 
 export const SUBMIT_HELP = `Usage: vecfill submit [options] FILE...
 

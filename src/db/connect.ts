@@ -1,8 +1,7 @@
 // connect: a pg Client from --db / $DATABASE_URL, with the PG* variables filling in what the URL leaves
 // out (node-postgres does that), and errors that never show the password.
 import pg from 'pg';
-
-export class ConnectError extends Error {}
+import { ConnectError } from '../errors.js';
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {

@@ -1,7 +1,6 @@
 // SQL identifiers from the command line: `docs`, `app.docs`, `"Weird Schema"."Docs""Q"`. Parsed by SQL's
 // rules (unquoted parts fold to lower case, "" inside quotes is one "), and only ever used quoted.
-
-export class IdentifierError extends Error {}
+import { IdentifierError } from '../errors.js';
 
 /** Splits a possibly qualified name into its parts, folding unquoted parts to lower case. */
 export function parseQualifiedName(text: string, maxParts: number, what: string): string[] {

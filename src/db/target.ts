@@ -4,8 +4,7 @@ import type pg from 'pg';
 import { idCodecFor, SUPPORTED_ID_TYPES, type IdCodec } from './id-codec.js';
 import { parseQualifiedName, quoteIdent, quoteQualified } from './identifiers.js';
 import { sqlFile } from './sql-files.js';
-
-export class TargetError extends Error {}
+import { TargetError } from '../errors.js';
 
 export interface Target {
   /** schema.table as the catalog names it, for messages. */

@@ -12,6 +12,7 @@ import { Rejects } from './rejects.js';
 import { fileSource, type InputSource } from './sources.js';
 import { SEGMENT_BYTES } from './segment-plan.js';
 import { stage } from './stage.js';
+import { UsageError } from '../errors.js';
 
 export interface IngestOptions extends TargetSpec {
   /** A connection string, or a connected client (left open; it must not be inside a transaction). */
@@ -19,7 +20,7 @@ export interface IngestOptions extends TargetSpec {
   /** Paths ("-" is stdin) or sources; all go into one transaction. Default: stdin. */
   inputs?: (string | InputSource)[];
   /** Where reject records go: a path, or a stream (left open). A path is never one of the inputs
-   *  (OptionsError); it is written beside and renamed into place once the ingest has ended well. */
+   *  (UsageError); it is written beside and renamed into place once the ingest has ended well. */
   rejects?: string | Writable;
   dryRun?: boolean;
   onProgress?: ProgressListener;

@@ -9,7 +9,7 @@ import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { OptionsError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { InputSource } from './sources.js';
 
 export class RejectsFile {
@@ -41,7 +41,7 @@ export class RejectsFile {
   }
 
   /**
-   * Opens the rejects file for an ingest of these inputs. Refuses (OptionsError) a path that is one of
+   * Opens the rejects file for an ingest of these inputs. Refuses (UsageError) a path that is one of
    * the inputs: the same file by device and inode, whichever name leads to it (the path itself, a
    * symlink, a hard link, the file behind stdin). Nothing is opened for writing before that check.
    */
@@ -55,7 +55,7 @@ export class RejectsFile {
       const input = inputs.find((s) => s.identity?.dev === existing.dev && s.identity.ino === existing.ino);
       if (input) {
         const which = input.name === '-' ? 'the file behind stdin' : `the input ${input.name}`;
-        throw new OptionsError(`the rejects file ${path} is ${which} (the same file): writing rejects there would destroy that input; choose another rejects file`);
+        throw new UsageError(`the rejects file ${path} is ${which} (the same file): writing rejects there would destroy that input; choose another rejects file`);
       }
     }
     try {

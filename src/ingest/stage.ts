@@ -31,7 +31,6 @@ export interface SegmentSink {
   failed: AbortSignal;
 }
 
-
 export interface StageOptions {
   target: Target;
   segmentBytes?: number;
