@@ -5,6 +5,7 @@
 // is gone) is permanent and fails at once: no amount of waiting fixes it.
 import OpenAI from 'openai';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from '../errors.js';
 import { rootCause } from './openai.js';
 
 export interface RetryOptions {
@@ -30,7 +31,7 @@ export class TransientError extends Error {
 /** Why err is worth another try, or undefined when it is permanent. */
 export function transientReason(err: unknown): string | undefined {
   // A call that has spent its own budget is not tried again by a caller further up.
-  if ((err as { retriesSpent?: unknown })?.retriesSpent === true || err instanceof RetriesSpent) return undefined;
+  if ((err instanceof ApiError && err.retriesSpent) || err instanceof RetriesSpent) return undefined;
   if (err instanceof TransientError) return err.message;
   if ((err as { transient?: unknown })?.transient === true) return (err as Error).message;
   if (err instanceof OpenAI.APIUserAbortError) return undefined;

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { Batch, BatchCreateParams } from 'openai/resources/batches';
 import type { FileObject } from 'openai/resources/files';
 import { createReadStream } from 'node:fs';
+import { ApiError } from '../errors.js';
 import { apiError, redactSecrets } from './openai.js';
 import { COMMAND_RETRY_FOR_MS, RetriesSpent, RetryClock, retrying, statusOf, TransientError, type RetryOptions } from './api-retry.js';
 
@@ -52,8 +53,7 @@ export class BatchApi {
     if (this.retry.signal?.aborted && err === this.retry.signal.reason) return err as Error;
     if (err instanceof RetriesSpent) {
       const e = apiError(err.cause, doing, this.env);
-      e.message += ` (${err.detail})`;
-      return Object.assign(e, { retriesSpent: true });
+      return new ApiError(`${e.message} (${err.detail})`, e.status, true);
     }
     return apiError(err, doing, this.env);
   }

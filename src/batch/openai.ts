@@ -4,7 +4,7 @@
 // error that leaves vecfill passes through apiError(), which scrubs it from the message.
 import OpenAI from 'openai';
 import { redactUrl } from '../db/connect.js';
-import { UsageError } from '../errors.js';
+import { ApiError, UsageError } from '../errors.js';
 
 export interface ClientOptions {
   /** The SDK's own retries (default 0: api.ts retries, with a budget and a line on stderr each). */
@@ -31,16 +31,14 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /** An Error for an API call that failed, saying what was being done, with a hint, never the key. */
-export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = process.env): Error {
+export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = process.env): ApiError {
   const base = env.OPENAI_BASE_URL ? redactUrl(env.OPENAI_BASE_URL) : 'the OpenAI API';
   let why: string;
   if (err instanceof OpenAI.AuthenticationError) why = `${err.message} (check OPENAI_API_KEY)`;
   else if (err instanceof OpenAI.APIConnectionError) why = `cannot reach ${base}: ${rootCause(err)}`;
   else if (err instanceof Error) why = err.message;
   else why = String(err);
-  const e = new Error(redactSecrets(`${doing}: ${why}`, env));
-  if (err instanceof OpenAI.APIError) Object.assign(e, { status: err.status });
-  return e;
+  return new ApiError(redactSecrets(`${doing}: ${why}`, env), err instanceof OpenAI.APIError ? err.status : undefined);
 }
 
 /** The innermost cause's message ("connect ECONNREFUSED …" rather than "fetch failed"). */

@@ -2,7 +2,6 @@
 // SIGINT/SIGTERM into a clean rollback.
 import { EXIT, failureMessage, isUsageError, usageMessage } from './exit.js';
 
-
 export const HELP = `Usage: vecfill <command> [options]
 
 Fills pgvector columns through the OpenAI Batch API.

@@ -9,7 +9,7 @@ import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { UsageError } from '../errors.js';
+import { RejectsError, UsageError } from '../errors.js';
 import type { InputSource } from './sources.js';
 
 export class RejectsFile {
@@ -128,5 +128,5 @@ const WHY: Record<string, string> = {
 
 function cannotWrite(path: string, err: NodeJS.ErrnoException | string, tail = ''): Error {
   const why = typeof err === 'string' ? err : (err.code && WHY[err.code]) ?? err.message;
-  return new Error(`cannot write the rejects file ${path}: ${why}${tail}`);
+  return new RejectsError(`cannot write the rejects file ${path}: ${why}${tail}`);
 }

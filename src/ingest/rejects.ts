@@ -1,6 +1,7 @@
 // rejects: every input line that set no row, as one JSON object per line, and the counts by reason.
 // The sink is the only other way out of the data path (DESIGN.md): nothing is dropped silently.
 import type { Writable } from 'node:stream';
+import { RejectsError } from '../errors.js';
 import { once } from 'node:events';
 import { RejectsFile } from './rejects-file.js';
 import type { InputSource } from './sources.js';
@@ -24,7 +25,7 @@ export class Rejects {
 
   /** out: the sink (null: count only); file: when out is a RejectsFile's stream, that file. */
   constructor(private readonly out: Writable | null, private readonly file?: RejectsFile) {
-    out?.on('error', (err) => (this.error ??= new Error(`cannot write the rejects: ${err.message}`)));
+    out?.on('error', (err) => (this.error ??= new RejectsError(`cannot write the rejects: ${err.message}`)));
   }
 
   /** The rejects file at path, opened before anything else happens, so a path that cannot work (one
@@ -50,11 +51,11 @@ export class Rejects {
       // 'close' too: a sink destroyed without an error never drains.
       await Promise.race([once(this.out, 'drain', { signal: done.signal }), once(this.out, 'close', { signal: done.signal })]);
     } catch (err) {
-      this.error ??= new Error(`cannot write the rejects: ${(err as Error).message}`);
+      this.error ??= new RejectsError(`cannot write the rejects: ${(err as Error).message}`);
     } finally {
       done.abort();
     }
-    if (this.out.destroyed) this.error ??= new Error('cannot write the rejects: the stream was closed');
+    if (this.out.destroyed) this.error ??= new RejectsError('cannot write the rejects: the stream was closed');
     this.check();
   }
 
