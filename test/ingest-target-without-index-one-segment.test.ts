@@ -4,7 +4,7 @@
 // does make several segments (so the count below can tell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import type { Db } from '../src/db/db.js';
 import { ingest } from '../src/index.js';
 import { SegmentPlan } from '../src/ingest/segment-plan.js';
 import { DB_URL, dropTable, sql, storedVector, tableName } from './helpers/db.js';
@@ -16,10 +16,10 @@ const ROWS = 2000;
 const DIMS = 512;
 
 /** The ingest's segment tables, counted in its own transaction just before COMMIT. */
-function segmentCounter(): { count: number; beforeCommit(c: pg.ClientBase): Promise<void> } {
+function segmentCounter(): { count: number; beforeCommit(c: Db): Promise<void> } {
   const counter = {
     count: 0,
-    async beforeCommit(c: pg.ClientBase) {
+    async beforeCommit(c: Db) {
       const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relname LIKE 'vecfill\\_in\\_%'`);
       counter.count = rows[0].n;
     },

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { ensureLedger, getBatch, insertBatch, listBatches, updateFromApi } from '../src/batch/ledger.js';
+import { PostgresDb } from '../src/db/postgres.js';
 import { freshDatabase } from './helpers/batch.js';
 
 test('ensureLedger from eight sessions at once, then again: one ledger, no error', async (t) => {
@@ -14,8 +15,8 @@ test('ensureLedger from eight sessions at once, then again: one ledger, no error
     return c;
   }));
   try {
-    await Promise.all(clients.map((c) => ensureLedger(c)));
-    await ensureLedger(clients[0]);
+    await Promise.all(clients.map((c) => ensureLedger(new PostgresDb(c, false))));
+    await ensureLedger(new PostgresDb(clients[0], false));
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
@@ -36,7 +37,8 @@ test('a batch and its rows go in, the API\'s view updates it, filters select it'
   }
 });
 
-async function roundTrip(c: pg.Client): Promise<void> {
+async function roundTrip(client: pg.Client): Promise<void> {
+  const c = new PostgresDb(client, false);
   await ensureLedger(c);
   const target = { tableSchema: 'My Schema', tableName: 'Docs', idColumn: 'id', column: 'embedding' };
   await insertBatch(c, { ...target, batchId: 'batch_1', runId: 'r1', model: 'text-embedding-3-small', dimensions: null, encoding: 'base64',

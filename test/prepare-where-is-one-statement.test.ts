@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { prepare } from '../src/batch/prepare.js';
 import { ensureLedger } from '../src/batch/ledger.js';
+import { PostgresDb } from '../src/db/postgres.js';
 import { docsTable, freshDatabase, vecfill, type TestDb } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 
@@ -34,7 +35,7 @@ async function setUp(t: import('node:test').TestContext, ledger: boolean): Promi
   if (ledger) {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    await ensureLedger(c).finally(() => c.end());
+    await ensureLedger(new PostgresDb(c, false)).finally(() => c.end());
   }
   return db;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import OpenAI from 'openai';
 import pg from 'pg';
-import { withClient } from '../src/db/connect.js';
+import { useDb } from '../src/db/open.js';
 import { ensureLedger } from '../src/batch/ledger.js';
 import { prepare } from '../src/batch/prepare.js';
 import { submit } from '../src/batch/submit.js';
@@ -37,7 +37,7 @@ test('run adopts a batch of this table that a killed submit never recorded, and 
   const theirs = (await submit({ db: other.url, api, files: [otherFile.path] })).batches[0].batchId;
 
   // Here: submit rows 1-3, and kill it while its ledger INSERT waits behind a lock, after the API created the batch.
-  await withClient(db.url, ensureLedger);
+  await useDb(db.url, ensureLedger);
   await prepare({ db: db.url, table: 'docs', textColumn: 'body', where: 'id <= 3', out: dir.path('ours') });
   const locker = new pg.Client({ connectionString: db.url });
   locker.on('error', () => {}); // the database is dropped with FORCE after the test

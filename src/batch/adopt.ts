@@ -2,7 +2,7 @@
 // ledger's COMMIT) are found again through their metadata in the API's batch list, and recorded with
 // the rows their input file carries, so that a run started again polls them instead of sending their
 // rows twice. Only recent batches are looked at: the list is newest first, and a batch lives 24 h.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { BatchApi } from './api.js';
@@ -14,7 +14,7 @@ const LOOK_BACK_SECONDS = 25 * 3600;
 /** Which database a batch's rows belong to, as its metadata says (vecfill_db): a hash of the cluster's
  *  system identifier and the database name, so that a table of the same name in another database
  *  (the same API key for staging and production) is never taken for this one. */
-export async function databaseTag(db: pg.ClientBase): Promise<string> {
+export async function databaseTag(db: Db): Promise<string> {
   // Call outside a transaction: where a managed service revokes pg_control_system(), the error is
   // caught and the database's own oid stands in for the cluster's identifier.
   const tag = (cluster: string) => `SELECT left(md5((${cluster})::text || '/' || current_database()), 16) AS tag`;
@@ -23,7 +23,7 @@ export async function databaseTag(db: pg.ClientBase): Promise<string> {
     .catch(() => query(tag('SELECT oid FROM pg_database WHERE datname = current_database()')));
 }
 
-export async function adoptUnrecorded(db: pg.ClientBase, api: BatchApi, names: LedgerTarget, log: (line: string) => void): Promise<number> {
+export async function adoptUnrecorded(db: Db, api: BatchApi, names: LedgerTarget, log: (line: string) => void): Promise<number> {
   const since = Date.now() / 1000 - LOOK_BACK_SECONDS;
   const table = `${names.tableSchema}.${names.tableName}`;
   const tag = await databaseTag(db);

@@ -1,6 +1,6 @@
 // cancel: asks the API to cancel batches in flight and records what it answers. A batch moves to
 // "cancelling", then "cancelled" with the output of the requests that ran (ingest it: it is paid for).
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import type { BatchApi } from './api.js';
 import { getBatch, listBatches, updateFromApi, type BatchFilter } from './ledger.js';
 
@@ -13,7 +13,7 @@ export interface CancelResult {
 }
 
 /** Cancels the given batches, or every batch in flight that the filter selects when none are given. */
-export async function cancelBatches(db: pg.ClientBase, api: BatchApi, ids: string[], filter: BatchFilter = {}): Promise<CancelResult[]> {
+export async function cancelBatches(db: Db, api: BatchApi, ids: string[], filter: BatchFilter = {}): Promise<CancelResult[]> {
   const targets = ids.length > 0 ? ids : (await listBatches(db, { ...filter, inFlight: true })).map((b) => b.batchId);
   const results: CancelResult[] = [];
   for (const id of targets) {

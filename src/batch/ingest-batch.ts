@@ -6,7 +6,7 @@
 // paid for. A download that breaks half-way rolls the transaction back and the ingest starts over
 // (within the retry budget): nothing half-applied, no temp file. Two processes ingesting the same
 // batch take turns on its lock (target-lock.ts): the second finds it ingested.
-import type pg from 'pg';
+import { withTransaction, type Db } from '../db/db.js';
 import type { Batch } from 'openai/resources/batches';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
@@ -25,7 +25,7 @@ import { TargetError } from '../errors.js';
 
 export interface BatchIngestOptions {
   /** A connected client, outside a transaction (left open). */
-  db: pg.ClientBase;
+  db: Db;
   api: BatchApi;
   batchId: string;
   /** Ingest again a batch that was already ingested. */
@@ -108,7 +108,7 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
   const held: (string | Buffer)[] = [];
   const failures = new FailureCollector(new Writable({ write: (chunk, _enc, done) => { held.push(chunk); done(); } }));
   const done = { missing: 0 };
-  const finalize = async (c: pg.ClientBase, counts: { rowsUpdated: number; tokens: number }) => {
+  const finalize = async (c: Db, counts: { rowsUpdated: number; tokens: number }) => {
     const locked = await getBatch(c, batchId, true);
     if (locked?.ingestedAt && !opts.force) throw new AlreadyIngested();
     await failures.flushed();
@@ -129,14 +129,7 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
       });
     } else {
       // A final batch without either file (nothing ran): only the ledger changes.
-      await db.query('BEGIN');
-      try {
-        await finalize(db, { rowsUpdated: 0, tokens: 0 });
-        await db.query('COMMIT');
-      } catch (err) {
-        await db.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
+      await withTransaction(db, () => finalize(db, { rowsUpdated: 0, tokens: 0 }));
     }
   } catch (err) {
     if (err instanceof AlreadyIngested) return outcome(batchId, 'already_ingested', await getBatch(db, batchId), batch.status);
@@ -162,7 +155,7 @@ export function apiFileSource(api: BatchApi, fileId: string, onError?: AbortCont
   };
 }
 
-async function recordFailures(c: pg.ClientBase, target: Target, batchId: string, failures: FailureCollector): Promise<number> {
+async function recordFailures(c: Db, target: Target, batchId: string, failures: FailureCollector): Promise<number> {
   const names = ledgerTarget(target);
   const base = [names.tableSchema, names.tableName, names.column, batchId];
   if (failures.rows.size > 0) {
@@ -179,7 +172,7 @@ async function recordFailures(c: pg.ClientBase, target: Target, batchId: string,
 }
 
 /** A batch the ledger does not know (created elsewhere): recorded, with the target the caller names. */
-async function adopt(db: pg.ClientBase, batch: Batch, opts: BatchIngestOptions): Promise<BatchRecord> {
+async function adopt(db: Db, batch: Batch, opts: BatchIngestOptions): Promise<BatchRecord> {
   const target = await resolveTarget(db, { table: opts.table!, idColumn: opts.idColumn, column: opts.column });
   await insertBatch(db, {
     ...ledgerTarget(target), batchId: batch.id, runId: batch.metadata?.vecfill_run ?? 'external', model: batch.model ?? null,

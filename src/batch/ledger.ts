@@ -1,7 +1,7 @@
 // ledger: vecfill's state between commands, in the target database (schema vecfill, DDL in
 // sql/ledger.sql): the batches it created, the rows each carries, and the rows that failed.
 // Nothing secret goes in: the API key and the connection string are never passed to this file.
-import type pg from 'pg';
+import { withTransaction, type Db } from '../db/db.js';
 import type { Batch } from 'openai/resources/batches';
 import { sqlFile } from '../db/sql-files.js';
 
@@ -52,29 +52,23 @@ const COLUMNS = `batch_id AS "batchId", run_id AS "runId", table_schema AS "tabl
 
 /** Creates the ledger if it is missing. Call outside a transaction. Concurrent callers are serialized
  *  by an advisory lock (CREATE … IF NOT EXISTS alone races); once it exists this is one catalog read. */
-export async function ensureLedger(client: pg.ClientBase): Promise<void> {
+export async function ensureLedger(client: Db): Promise<void> {
   const exists = async () => (await client.query(`SELECT to_regclass('vecfill.row_failures') IS NOT NULL AS ok`)).rows[0].ok as boolean;
   if (await exists()) return;
-  await client.query('BEGIN');
-  try {
+  await withTransaction(client, async () => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('vecfill.ledger'))`);
-    if (!(await exists())) await client.query(sqlFile('ledger.sql'));
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+    if (!(await exists())) await client.exec(sqlFile('ledger.sql'));
+  });
 }
 
 /** Whether the ledger exists (read-only commands do not create it). */
-export async function ledgerExists(client: pg.ClientBase): Promise<boolean> {
+export async function ledgerExists(client: Db): Promise<boolean> {
   return (await client.query(`SELECT to_regclass('vecfill.batch_rows') IS NOT NULL AS ok`)).rows[0].ok as boolean;
 }
 
 /** Records a created batch and the row ids it carries, in one transaction. */
-export async function insertBatch(client: pg.ClientBase, b: NewBatchRecord, rowIds: readonly string[]): Promise<void> {
-  await client.query('BEGIN');
-  try {
+export async function insertBatch(client: Db, b: NewBatchRecord, rowIds: readonly string[]): Promise<void> {
+  await withTransaction(client, async () => {
     await client.query(
       `INSERT INTO vecfill.batches (batch_id, run_id, table_schema, table_name, id_column, column_name, model, dimensions,
          encoding, input_file_id, status, request_total, estimated_tokens, attempt)
@@ -83,15 +77,11 @@ export async function insertBatch(client: pg.ClientBase, b: NewBatchRecord, rowI
         b.inputFileId, b.status, b.requestTotal, b.estimatedTokens, b.attempt ?? 1],
     );
     await client.query(`INSERT INTO vecfill.batch_rows (batch_id, row_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [b.batchId, rowIds]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  });
 }
 
 /** Copies what the API says about a batch into its ledger row; returns the row as now stored. */
-export async function updateFromApi(client: pg.ClientBase, batch: Batch): Promise<BatchRecord | undefined> {
+export async function updateFromApi(client: Db, batch: Batch): Promise<BatchRecord | undefined> {
   const counts = batch.request_counts;
   const tokens = batch.usage?.total_tokens ? batch.usage.total_tokens : null;
   const { rows } = await client.query<BatchRecord>(
@@ -115,7 +105,7 @@ export interface BatchFilter {
   runId?: string;
 }
 
-export async function listBatches(client: pg.ClientBase, filter: BatchFilter = {}): Promise<BatchRecord[]> {
+export async function listBatches(client: Db, filter: BatchFilter = {}): Promise<BatchRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
@@ -133,12 +123,12 @@ export async function listBatches(client: pg.ClientBase, filter: BatchFilter = {
   return rows;
 }
 
-export async function getBatch(client: pg.ClientBase, batchId: string, lock = false): Promise<BatchRecord | undefined> {
+export async function getBatch(client: Db, batchId: string, lock = false): Promise<BatchRecord | undefined> {
   const { rows } = await client.query<BatchRecord>(`SELECT ${COLUMNS} FROM vecfill.batches WHERE batch_id = $1${lock ? ' FOR UPDATE' : ''}`, [batchId]);
   return rows[0];
 }
 
-export async function markIngested(client: pg.ClientBase, batchId: string, done: { rowsUpdated: number; tokens: number }): Promise<void> {
+export async function markIngested(client: Db, batchId: string, done: { rowsUpdated: number; tokens: number }): Promise<void> {
   await client.query(
     `UPDATE vecfill.batches SET ingested_at = now(), updated_at = now(), rows_updated = $2,
        tokens_used = greatest(coalesce(tokens_used, 0), $3) WHERE batch_id = $1`,

@@ -3,7 +3,7 @@
 // itself, within a budget, and says so on stderr. The key goes to the SDK and nowhere else: every API
 // error that leaves vecfill passes through apiError(), which scrubs it from the message.
 import OpenAI from 'openai';
-import { redactUrl } from '../db/connect.js';
+import { redactUrl } from '../db/postgres.js';
 import { ApiError, UsageError } from '../errors.js';
 
 export interface ClientOptions {

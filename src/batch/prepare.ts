@@ -2,12 +2,11 @@
 // (constant memory whatever the table's size). One request per row, custom_id = the row id as text, so
 // the output also works with a plain `vecfill ingest`. Nothing is written before the target, the text
 // column and the model's output size have been checked against the catalog.
-import type pg from 'pg';
+import { withTransaction, type Db } from '../db/db.js';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withClient } from '../db/connect.js';
+import { type DbInput, useDb } from '../db/open.js';
 import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
-import { queryOneStatement } from '../db/one-statement.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
@@ -19,7 +18,7 @@ import { fitTokens } from './tokens.js';
 import { TargetError } from '../errors.js';
 
 export interface PrepareOptions extends TargetSpec, RequestFileLimits {
-  db: string | pg.ClientBase;
+  db: DbInput;
   textColumn: string;
   /** Raw SQL, ANDed to the selection: it is the user's own SQL, by design. */
   where?: string;
@@ -81,10 +80,10 @@ const IDS_KEPT = 20;
 const FETCH_ROWS = 500;
 
 export async function prepare(opts: PrepareOptions): Promise<PrepareSummary> {
-  return withClient(opts.db, (client) => run(client, opts));
+  return useDb(opts.db, (client) => run(client, opts));
 }
 
-async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<PrepareSummary> {
+async function run(client: Db, opts: PrepareOptions): Promise<PrepareSummary> {
   const model = opts.model ?? DEFAULT_MODEL;
   const encoding = opts.encoding ?? 'base64';
   const target = await resolveTarget(client, opts);
@@ -120,35 +119,35 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
   });
   const files = new RequestFiles(dir, prefix, opts);
   let created = false;
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    // The user's --where is in it: one statement, inside this READ ONLY transaction, whatever it says.
-    await queryOneStatement(client, `DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`,
-      withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : [])
-      .catch((err) => { throw whereError(err, opts.where); });
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; exhausted: boolean; unseen: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        if (row.in_flight) { summary.inFlight++; continue; }
-        if (row.failed) { summary.failedForGood++; continue; }
-        if (row.exhausted) { summary.outOfAttempts++; continue; }
-        if (row.unseen) { summary.neverSubmitted++; continue; }
-        if (row.text === null || row.text.trim() === '') { note(summary.emptyText, row.id); continue; }
-        const fitted = fitTokens(row.text, truncate ? MAX_INPUT_TOKENS : Infinity);
-        if (fitted.tokens > MAX_INPUT_TOKENS) { note(summary.tooLong, row.id); continue; }
-        if (fitted.truncated) note(summary.truncated, row.id);
-        if (!created) {
-          await mkdir(dir, { recursive: true });
-          created = true;
+    await withTransaction(client, async () => {
+      // The user's --where is in it: one statement, inside this READ ONLY transaction, whatever it says.
+      await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`,
+        withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : [])
+        .catch((err: Error) => { throw whereError(err, opts.where); });
+      for (;;) {
+        opts.signal?.throwIfAborted();
+        const { rows } = await client.query<{ id: string; in_flight: boolean; failed: boolean; exhausted: boolean; unseen: boolean; text: string | null }>(`FETCH ${FETCH_ROWS} FROM vecfill_prepare`);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (row.in_flight) { summary.inFlight++; continue; }
+          if (row.failed) { summary.failedForGood++; continue; }
+          if (row.exhausted) { summary.outOfAttempts++; continue; }
+          if (row.unseen) { summary.neverSubmitted++; continue; }
+          if (row.text === null || row.text.trim() === '') { note(summary.emptyText, row.id); continue; }
+          const fitted = fitTokens(row.text, truncate ? MAX_INPUT_TOKENS : Infinity);
+          if (fitted.tokens > MAX_INPUT_TOKENS) { note(summary.tooLong, row.id); continue; }
+          if (fitted.truncated) note(summary.truncated, row.id);
+          if (!created) {
+            await mkdir(dir, { recursive: true });
+            created = true;
+          }
+          await files.add(JSON.stringify({ custom_id: row.id, method: 'POST', url: '/v1/embeddings', body: { ...body, input: fitted.text } }), fitted.tokens);
+          summary.requests++;
+          summary.tokens += fitted.tokens;
         }
-        await files.add(JSON.stringify({ custom_id: row.id, method: 'POST', url: '/v1/embeddings', body: { ...body, input: fitted.text } }), fitted.tokens);
-        summary.requests++;
-        summary.tokens += fitted.tokens;
       }
-    }
-    await client.query('COMMIT');
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     summary.files = await files.close();
     if (summary.files.length > 0) {
       summary.manifest = await writeManifest(dir, prefix, {
@@ -157,7 +156,6 @@ async function run(client: pg.ClientBase, opts: PrepareOptions): Promise<Prepare
       }, summary.files);
     }
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
     await files.abort().catch(() => {});
     throw err;
   }
@@ -173,7 +171,7 @@ function whereError(err: Error & { code?: string }, where: string | undefined): 
   return new TargetError(`--where ${JSON.stringify(where)}: ${several}${err.message}`);
 }
 
-async function checkTextColumn(client: pg.ClientBase, target: Target, name: string): Promise<void> {
+async function checkTextColumn(client: Db, target: Target, name: string): Promise<void> {
   const { rows } = await client.query(sqlFile('text-column.sql'), [target.sql, name]);
   if (rows.length === 0) throw new TargetError(`column ${target.name}.${name} does not exist; choose the text to embed with --text-column`);
 }

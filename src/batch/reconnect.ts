@@ -2,11 +2,12 @@
 // backend terminated by an administrator). When the connection is lost, the work in its transaction
 // rolled back on the server; reconnect (waiting out the outage within the retry budget) and start the
 // work again from the ledger, which holds everything that was committed.
-import type pg from 'pg';
-import { connect, isConnectionLost } from '../db/connect.js';
+import type { Db } from '../db/db.js';
+import { openDb } from '../db/open.js';
+import { isConnectionLost } from '../db/postgres.js';
 import { RetriesSpent, RetryClock, TransientError, type RetryOptions } from './api-retry.js';
 
-export async function withReconnect<T>(url: string, applicationName: string, retry: RetryOptions, fn: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+export async function withReconnect<T>(url: string, applicationName: string, retry: RetryOptions, fn: (db: Db) => Promise<T>): Promise<T> {
   let clock: RetryClock | undefined;
   let lastLoss = 0;
   const lost = async (err: Error) => {
@@ -22,9 +23,9 @@ export async function withReconnect<T>(url: string, applicationName: string, ret
     }
   };
   for (;;) {
-    let db: pg.Client;
+    let db: Db;
     try {
-      db = await connect(url, applicationName);
+      db = await openDb(url, applicationName);
     } catch (err) {
       if (!clock) throw err; // the first connect: a wrong URL is no outage
       await lost(err as Error);
@@ -36,7 +37,7 @@ export async function withReconnect<T>(url: string, applicationName: string, ret
       if (!isConnectionLost(err)) throw err;
       await lost(err as Error);
     } finally {
-      await db.end().catch(() => {});
+      await db.close();
     }
   }
 }

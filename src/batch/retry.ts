@@ -2,8 +2,8 @@
 // vector still NULL, seen by the ledger (a batch carried them, or a failure is recorded), not in a batch
 // in flight, not failed for good, and failed fewer than maxAttempts times. Model, dimensions and
 // encoding default to those of the target's latest batch, so a retry asks for what the first try did.
-import type pg from 'pg';
-import { withClient } from '../db/connect.js';
+import type { Db } from '../db/db.js';
+import { useDb } from '../db/open.js';
 import { resolveTarget } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
 import { prepare, type PrepareOptions, type PrepareSummary } from './prepare.js';
@@ -20,7 +20,7 @@ export interface RetryOptions extends PrepareOptions {
 }
 
 export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
-  return withClient(opts.db, async (client) => {
+  return useDb(opts.db, async (client) => {
     const last = await latestRequestShape(client, opts);
     // Rows are chosen as the one writer of the target: not while a run or submit is creating batches.
     const names = ledgerTarget(await resolveTarget(client, opts));
@@ -44,7 +44,7 @@ interface Shape {
 }
 
 /** What the target's latest batch asked for (none when the ledger knows no batch of it). */
-async function latestRequestShape(client: pg.ClientBase, opts: RetryOptions): Promise<Shape | undefined> {
+async function latestRequestShape(client: Db, opts: RetryOptions): Promise<Shape | undefined> {
   if (!(await ledgerExists(client))) return undefined;
   const names = ledgerTarget(await resolveTarget(client, opts));
   const { rows } = await client.query<Shape>(

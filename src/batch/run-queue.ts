@@ -3,7 +3,7 @@
 // target's lock, but may wait across many polls without it: if another process created batches for
 // the target in between, the files may carry rows that are now in flight, so they are dropped and the
 // rows chosen again. The queue lives in memory only: killed, the next run prepares those rows again.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ export class RequestQueue {
   }
 
   /** A directory for a new round of files; call under the target's lock, just before choosing rows. */
-  async open(db: pg.ClientBase): Promise<string> {
+  async open(db: Db): Promise<string> {
     await this.drop();
     this.chosenAt = (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
     this.dir = this.out ?? (await mkdtemp(join(tmpdir(), 'vecfill-run-')));
@@ -32,7 +32,7 @@ export class RequestQueue {
   }
 
   /** Whether a batch of another run was created for the target since the files' rows were chosen. */
-  async stale(db: pg.ClientBase, names: LedgerTarget): Promise<boolean> {
+  async stale(db: Db, names: LedgerTarget): Promise<boolean> {
     if (this.files.length === 0 || this.chosenAt === undefined) return false;
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM vecfill.batches

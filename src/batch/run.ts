@@ -17,8 +17,8 @@
 // wait in a queue (in memory: killed, the next run prepares them again) until the batches in flight
 // leave room. By default the files run uploaded are deleted once their batch is final, and the output
 // and error files once their ingest has committed; a failed delete is logged, never fatal.
-import type pg from 'pg';
-import { queryOneStatement } from '../db/one-statement.js';
+import { withTransaction, type Db } from '../db/db.js';
+import { useDb, type DbInput } from '../db/open.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptUnrecorded } from './adopt.js';
@@ -38,7 +38,7 @@ import { ledgerTarget } from './target-names.js';
 
 export interface RunOptions extends TargetSpec {
   /** A connection string (reconnected when lost), or a connected client (left open; not reconnected). */
-  db: string | pg.ClientBase;
+  db: DbInput;
   /** The API, with its retry budget (--retry-for). */
   api: BatchApi;
   textColumn: string;
@@ -115,7 +115,7 @@ export async function runFill(opts: RunOptions): Promise<RunSummary> {
   };
   const api = opts.api.withSignal(opts.signal);
   try {
-    if (typeof opts.db !== 'string') return await loop(opts.db, { ...opts, api }, state);
+    if (typeof opts.db !== 'string') return await useDb(opts.db, (db) => loop(db, { ...opts, api }, state));
     return await withReconnect(opts.db, 'vecfill run', api.retry, (db) => loop(db, { ...opts, api }, state));
   } catch (err) {
     // What was done before the failure is in the ledger and the table, and stays: say what it was.
@@ -124,7 +124,7 @@ export async function runFill(opts: RunOptions): Promise<RunSummary> {
   }
 }
 
-async function loop(db: pg.ClientBase, opts: RunOptions, st: RunState): Promise<RunSummary> {
+async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary> {
   const log = opts.log ?? (() => {});
   const api = opts.api;
   const pollMs = (opts.pollInterval ?? 60) * 1000;
@@ -200,7 +200,7 @@ async function loop(db: pg.ClientBase, opts: RunOptions, st: RunState): Promise<
  * written it while this one waited): with nothing in flight, prepare the rows that may be sent; then
  * submit the prepared files that fit. 'done': nothing in flight, nothing pending, nothing to send.
  */
-async function chooseAndSubmit(db: pg.ClientBase, opts: RunOptions, st: RunState, names: LedgerTarget,
+async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: LedgerTarget,
   filter: BatchFilter, queue: RequestQueue): Promise<'done' | 'submitted' | 'wait'> {
   const log = opts.log ?? (() => {});
   // Not yet ingested (or settled): in flight, or final and about to be ingested by someone.
@@ -258,21 +258,16 @@ function waiting(st: RunState, log: (line: string) => void, inFlight: BatchRecor
 
 /** Rows the selection holds, and those with a vector. The user's --where is in it: one statement (the
  *  extended protocol), inside a READ ONLY transaction, whatever it says. */
-async function countSelected(db: pg.ClientBase, target: Target, where: string | undefined): Promise<{ rows: number; filled: number }> {
-  await db.query('BEGIN READ ONLY');
-  try {
-    const { rows: [c] } = await queryOneStatement<{ rows: number; filled: number }>(db,
+async function countSelected(db: Db, target: Target, where: string | undefined): Promise<{ rows: number; filled: number }> {
+  return withTransaction(db, async () => {
+    const { rows: [c] } = await db.query<{ rows: number; filled: number }>(
       `SELECT count(*)::float8 AS rows, count(${target.column.sql})::float8 AS filled FROM ${target.sql} WHERE (\n${where?.trim() ? where : 'true'}\n)`);
-    await db.query('COMMIT');
     return c;
-  } catch (err) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  }, 'BEGIN READ ONLY');
 }
 
 /** The attempt a new batch makes: one more than the most any retried row of the target has failed. */
-async function nextAttempt(db: pg.ClientBase, names: LedgerTarget): Promise<number> {
+async function nextAttempt(db: Db, names: LedgerTarget): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT coalesce(max(attempts), 0)::int + 1 AS n FROM vecfill.row_failures
      WHERE table_schema = $1 AND table_name = $2 AND column_name = $3 AND NOT final`,

@@ -1,6 +1,6 @@
 // status: the ledger, brought up to date. Each batch that is not final is retrieved from the API and
 // its status, counts, file ids and errors copied into the ledger; final batches are never asked again.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import { listBatches, updateFromApi, isFinal, type BatchFilter, type BatchRecord } from './ledger.js';
 import { dollars, estimateCost, MODELS } from './models.js';
 import type { BatchApi } from './api.js';
@@ -26,7 +26,7 @@ export interface BatchStatus {
 }
 
 /** Refreshes the batches the filter selects that are not final; returns what the ledger then holds. */
-export async function refreshBatches(db: pg.ClientBase, api: BatchApi, filter: BatchFilter = {}): Promise<BatchRecord[]> {
+export async function refreshBatches(db: Db, api: BatchApi, filter: BatchFilter = {}): Promise<BatchRecord[]> {
   const records = await listBatches(db, filter);
   const out: BatchRecord[] = [];
   for (const rec of records) {

@@ -4,9 +4,9 @@
 // create the batch (/v1/embeddings, 24h, metadata naming the run, table and column), record it. The
 // check of rows in flight and the creates run under the target's lock (target-lock.ts): a second
 // submit or run on the same target waits, then finds these rows in flight.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import { randomBytes } from 'node:crypto';
-import { withClient } from '../db/connect.js';
+import { type DbInput, useDb } from '../db/open.js';
 import { resolveTarget, type Target } from '../db/target.js';
 import { databaseTag } from './adopt.js';
 import type { BatchApi } from './api.js';
@@ -19,7 +19,7 @@ import { ledgerTarget, targetSpec } from './target-names.js';
 import { RequestFileError, TargetError, UsageError } from '../errors.js';
 
 export interface SubmitOptions {
-  db: string | pg.ClientBase;
+  db: DbInput;
   api: BatchApi;
   files: string[];
   /** The target, when no manifest is beside a file (and to override one). */
@@ -77,7 +77,7 @@ export function batchMetadata(runId: string, names: LedgerTarget, dbTag?: string
 
 export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
   if (opts.files.length === 0) throw new UsageError('no request files given (vecfill prepare writes them)');
-  return withClient(opts.db, async (client) => {
+  return useDb(opts.db, async (client) => {
     const plans: Plan[] = [];
     for (const file of opts.files) plans.push(await plan(client, file, opts));
     await ensureLedger(client);
@@ -114,12 +114,12 @@ function distinctTargets(plans: Plan[]): LedgerTarget[] {
   return out.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
-async function withTargetLocks<T>(client: pg.ClientBase, targets: LedgerTarget[], opts: SubmitOptions, fn: () => Promise<T>): Promise<T> {
+async function withTargetLocks<T>(client: Db, targets: LedgerTarget[], opts: SubmitOptions, fn: () => Promise<T>): Promise<T> {
   if (targets.length === 0) return fn();
   return withTargetLock(client, targets[0], { log: opts.log, signal: opts.signal }, () => withTargetLocks(client, targets.slice(1), opts, fn));
 }
 
-async function plan(client: pg.ClientBase, file: string, opts: SubmitOptions): Promise<Plan> {
+async function plan(client: Db, file: string, opts: SubmitOptions): Promise<Plan> {
   const known = await findInManifest(file);
   if (!known && !opts.table) {
     throw new UsageError(`${file}: no manifest beside it (vecfill prepare writes PREFIX.manifest.json); pass --table (and --id-column, --column) to say where its vectors go`);
@@ -138,7 +138,7 @@ async function plan(client: pg.ClientBase, file: string, opts: SubmitOptions): P
   return { scan, target, names: ledgerTarget(target), tokens: known ? known.entry.tokens : scan.tokens };
 }
 
-async function refuseInFlight(client: pg.ClientBase, p: Plan): Promise<void> {
+async function refuseInFlight(client: Db, p: Plan): Promise<void> {
   const { rows: [r] } = await client.query(
     `SELECT count(*)::int AS n, min(b.batch_id) AS batch FROM vecfill.batch_rows r JOIN vecfill.batches b ON b.batch_id = r.batch_id
      WHERE r.row_id = ANY($1::text[]) AND b.table_schema = $2 AND b.table_name = $3 AND b.column_name = $4
@@ -151,7 +151,7 @@ async function refuseInFlight(client: pg.ClientBase, p: Plan): Promise<void> {
   }
 }
 
-async function submitOne(client: pg.ClientBase, opts: SubmitOptions, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
+async function submitOne(client: Db, opts: SubmitOptions, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
   const api = opts.api;
   const file = p.scan.path;
   const uploaded = await api.upload(file);

@@ -4,7 +4,7 @@
 // waits, then reads the ledger the first has written and leaves out every row in flight or done.
 // Ingesting a batch takes a lock on the batch, so that of two processes ingesting it, one ingests and
 // the other then finds it ingested (and never needs a file the first has deleted).
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import { withAdvisoryLock, type LockHolder, type LockKey } from '../db/advisory-lock.js';
 import type { LedgerTarget } from './ledger.js';
 
@@ -31,7 +31,7 @@ export interface LockOptions {
 }
 
 /** Runs fn as the one writer of the target, waiting (and saying so) while another holds it. */
-export function withTargetLock<T>(db: pg.ClientBase, t: LedgerTarget, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
+export function withTargetLock<T>(db: Db, t: LedgerTarget, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
   const name = `${t.tableSchema}.${t.tableName}.${t.column}`;
   return withAdvisoryLock(db, targetLockKey(t), {
     signal: opts.signal,
@@ -40,7 +40,7 @@ export function withTargetLock<T>(db: pg.ClientBase, t: LedgerTarget, opts: Lock
 }
 
 /** Runs fn as the one process ingesting the batch. */
-export function withBatchLock<T>(db: pg.ClientBase, batchId: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
+export function withBatchLock<T>(db: Db, batchId: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
   return withAdvisoryLock(db, batchLockKey(batchId), {
     signal: opts.signal,
     onWait: (holder) => opts.log?.(`${batchId}: being ingested by ${holderText(holder)}; waiting for it`),

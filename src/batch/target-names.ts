@@ -1,6 +1,6 @@
 // target-names: a resolved target as the ledger stores it, and back: the catalog's own names
 // (schema, table, columns), never quoted SQL text.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import type { Target } from '../db/target.js';
 import { parseQualifiedName, quoteIdent, quoteQualified } from '../db/identifiers.js';
 import type { LedgerTarget } from './ledger.js';
@@ -18,7 +18,7 @@ export function targetSpec(t: LedgerTarget): { table: string; idColumn: string; 
 
 /** A --table filter as the ledger stores it: resolved through search_path when it names a table
  *  that exists, else taken as written (a dropped table's batches can still be listed). */
-export async function tableFilter(client: pg.ClientBase, text: string): Promise<{ tableSchema: string; tableName: string }> {
+export async function tableFilter(client: Db, text: string): Promise<{ tableSchema: string; tableName: string }> {
   const parts = parseQualifiedName(text, 2, 'table');
   const { rows } = await client.query<{ schema: string; name: string }>(
     `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,

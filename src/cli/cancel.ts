@@ -1,6 +1,6 @@
 // vecfill cancel: cancel batches in flight and record it.
 import { parseArgs } from 'node:util';
-import { connect } from '../db/connect.js';
+import { openDb } from '../db/open.js';
 import { cancelBatches } from '../batch/cancel.js';
 import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
@@ -46,7 +46,7 @@ export async function cancelCommand(argv: string[], signal: AbortSignal): Promis
   }
   const url = databaseUrl(values.db);
   const api = commandApi('cancel', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
-  const db = await connect(url);
+  const db = await openDb(url, 'vecfill cancel');
   try {
     await ensureLedger(db);
     const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
@@ -63,6 +63,6 @@ export async function cancelCommand(argv: string[], signal: AbortSignal): Promis
     }
     return EXIT.ok;
   } finally {
-    await db.end().catch(() => {});
+    await db.close();
   }
 }

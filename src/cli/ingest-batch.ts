@@ -1,5 +1,5 @@
 // vecfill ingest --batch / --all-completed: batches straight from the API, one transaction each.
-import { connect } from '../db/connect.js';
+import { openDb } from '../db/open.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
 import { ensureLedger, listBatches } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
@@ -36,7 +36,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   const api = commandApi('ingest', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
   const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;
-  const db = await connect(url, 'vecfill ingest').catch(async (err) => { await rejects?.discard(); throw err; });
+  const db = await openDb(url, 'vecfill ingest').catch(async (err: unknown) => { await rejects?.discard(); throw err; });
   let ended = false;
   const results: BatchIngestResult[] = [];
   try {
@@ -69,7 +69,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
     }
     ended = true;
   } finally {
-    await db.end().catch(() => {});
+    await db.close();
     // Each batch is its own transaction: the rejects of those ingested are put in place however the
     // command ends (a write error shows here if no batch was under way to stop).
     await rejects?.commit().catch((err) => { if (ended) throw err; });

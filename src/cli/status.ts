@@ -1,6 +1,6 @@
 // vecfill status: refresh the ledger from the API and show it.
 import { parseArgs } from 'node:util';
-import { connect } from '../db/connect.js';
+import { openDb } from '../db/open.js';
 import { ledgerExists, type BatchFilter } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { describeBatch, refreshBatches, statusTable } from '../batch/status.js';
@@ -45,7 +45,7 @@ export async function statusCommand(argv: string[], signal: AbortSignal): Promis
   }
   const url = databaseUrl(values.db);
   const api = commandApi('status', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
-  const db = await connect(url);
+  const db = await openDb(url, 'vecfill status');
   try {
     const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
     const records = (await ledgerExists(db)) ? await refreshBatches(db, api, filter) : [];
@@ -53,6 +53,6 @@ export async function statusCommand(argv: string[], signal: AbortSignal): Promis
     process.stdout.write(values.json ? JSON.stringify({ batches: rows }) + '\n' : statusTable(rows));
     return EXIT.ok;
   } finally {
-    await db.end().catch(() => {});
+    await db.close();
   }
 }

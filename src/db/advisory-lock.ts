@@ -3,7 +3,7 @@
 // pg_advisory_lock, so that an interrupt stops the wait at once; the holder is named while others
 // wait (its pid and application_name, as pg_locks and pg_stat_activity tell). A lock dies with its
 // session: a process killed mid-way never leaves one behind.
-import type pg from 'pg';
+import type { Db } from './db.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LockKey {
@@ -28,7 +28,7 @@ export interface LockWaitOptions {
 const KEY = '$1::int4, hashtext($2)';
 
 /** Takes the lock, waiting while another session holds it. */
-export async function advisoryLock(db: pg.ClientBase, key: LockKey, opts: LockWaitOptions = {}): Promise<void> {
+export async function advisoryLock(db: Db, key: LockKey, opts: LockWaitOptions = {}): Promise<void> {
   let told = false;
   for (;;) {
     opts.signal?.throwIfAborted();
@@ -42,12 +42,12 @@ export async function advisoryLock(db: pg.ClientBase, key: LockKey, opts: LockWa
   }
 }
 
-export async function advisoryUnlock(db: pg.ClientBase, key: LockKey): Promise<void> {
+export async function advisoryUnlock(db: Db, key: LockKey): Promise<void> {
   await db.query(`SELECT pg_advisory_unlock(${KEY})`, [key.space, key.name]);
 }
 
 /** Runs fn holding the lock; releases it after, if the session is still there to release it. */
-export async function withAdvisoryLock<T>(db: pg.ClientBase, key: LockKey, opts: LockWaitOptions, fn: () => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(db: Db, key: LockKey, opts: LockWaitOptions, fn: () => Promise<T>): Promise<T> {
   await advisoryLock(db, key, opts);
   try {
     return await fn();
@@ -57,7 +57,7 @@ export async function withAdvisoryLock<T>(db: pg.ClientBase, key: LockKey, opts:
 }
 
 /** Who holds the lock: pg_locks shows a two-key advisory lock as classid, objid with objsubid 2. */
-export async function lockHolder(db: pg.ClientBase, key: LockKey): Promise<LockHolder | null> {
+export async function lockHolder(db: Db, key: LockKey): Promise<LockHolder | null> {
   const { rows } = await db.query<{ pid: number; app: string | null }>(
     `SELECT l.pid, a.application_name AS app
      FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid

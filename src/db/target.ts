@@ -1,6 +1,6 @@
 // target: what an ingest writes to, read from the catalog before any input is read, so that a wrong
 // table or column fails at once with a message that names it and says what to do.
-import type pg from 'pg';
+import type { Db } from './db.js';
 import { idCodecFor, SUPPORTED_ID_TYPES, type IdCodec } from './id-codec.js';
 import { parseQualifiedName, quoteIdent, quoteQualified } from './identifiers.js';
 import { sqlFile } from './sql-files.js';
@@ -27,7 +27,7 @@ interface CatalogRow {
   typname: string | null; type: string | null; typmod: number | null; indexed: boolean | null; columns: string | null;
 }
 
-export async function resolveTarget(client: pg.ClientBase, spec: TargetSpec): Promise<Target> {
+export async function resolveTarget(client: Db, spec: TargetSpec): Promise<Target> {
   const tableParts = parseQualifiedName(spec.table, 2, 'table');
   const [idName] = parseQualifiedName(spec.idColumn ?? 'id', 1, 'id column');
   const [colName] = parseQualifiedName(spec.column ?? 'embedding', 1, 'column');

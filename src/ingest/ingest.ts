@@ -1,10 +1,10 @@
 // ingest: the wiring of the data path. Resolve the target (before reading any input), open the
 // transaction, stage every input into segmented COPYs that the Applier applies as they complete, then
 // COMMIT (ROLLBACK for a dry run). Nothing here parses, encodes or writes SQL: each stage has its file.
-import type pg from 'pg';
+import type { Db } from '../db/db.js';
 import type { Writable } from 'node:stream';
-import { Applier } from '../db/apply.js';
-import { withClient } from '../db/connect.js';
+import { Applier } from './apply.js';
+import { type DbInput, useDb } from '../db/open.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { DuplicateFilter } from './duplicates.js';
 import type { ProgressListener } from './progress.js';
@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 
 export interface IngestOptions extends TargetSpec {
   /** A connection string, or a connected client (left open; it must not be inside a transaction). */
-  db: string | pg.ClientBase;
+  db: DbInput;
   /** Paths ("-" is stdin) or sources; all go into one transaction. Default: stdin. */
   inputs?: (string | InputSource)[];
   /** Where reject records go: a path, or a stream (left open). A path is never one of the inputs
@@ -29,7 +29,7 @@ export interface IngestOptions extends TargetSpec {
   segmentBytes?: number;
   /** Runs in the ingest's transaction once every row is applied, just before COMMIT (never on a dry
    *  run), so a caller's own bookkeeping commits or rolls back with the rows (the batch ledger). */
-  beforeCommit?: (client: pg.ClientBase, done: { rowsUpdated: number; rejected: number; tokens: number }) => Promise<void>;
+  beforeCommit?: (client: Db, done: { rowsUpdated: number; rejected: number; tokens: number }) => Promise<void>;
 }
 
 export interface IngestSummary {
@@ -65,7 +65,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects, sources) : new Rejects(opts.rejects ?? null);
   let summary: IngestSummary;
   try {
-    summary = await withClient(opts.db, async (client) => {
+    summary = await useDb(opts.db, async (client) => {
       try {
         const target = await resolveTarget(client, opts);
         return await run(client, target, sources, rejects, opts, started);
@@ -88,7 +88,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   return summary;
 }
 
-async function run(client: pg.ClientBase, target: Target, sources: InputSource[], rejects: Rejects,
+async function run(client: Db, target: Target, sources: InputSource[], rejects: Rejects,
   opts: IngestOptions, started: number): Promise<IngestSummary> {
   // Without an index on the id column, every segment's UPDATE would scan the whole target: then one
   // segment, one scan, as the plain single UPDATE does.

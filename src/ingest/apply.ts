@@ -1,19 +1,16 @@
-// apply: the database side of an ingest, in one transaction. Rows arrive in segments (~16 MiB of COPY
+// apply: the last stage of an ingest, the one that drives the database, in one transaction. Rows arrive in segments (~16 MiB of COPY
 // data each); each segment is COPYed into its own temp table, ANALYZEd, freed of duplicate ids, and
 // applied with one UPDATE … FROM. The statements of a segment are queued on the connection without
 // waiting, so PostgreSQL runs segment k's UPDATE while JavaScript parses segment k+1: parsing hides
 // behind the database's own work instead of adding to it. Any error before COMMIT, or a dropped
 // connection, leaves the target as it was.
-import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import type { DuplicateFilter } from '../ingest/duplicates.js';
-import { EMPTY_COPY } from '../ingest/copy-binary.js';
-import { LineSplitter } from '../ingest/lines.js';
-import { cancelQuery } from './cancel.js';
-import { sqlTemplate } from './sql-files.js';
-import type { Target } from './target.js';
+import type { Db, QueryResult } from '../db/db.js';
+import { sqlTemplate } from '../db/sql-files.js';
+import type { Target } from '../db/target.js';
+import { EMPTY_COPY } from './copy-binary.js';
+import type { DuplicateFilter } from './duplicates.js';
+import { LineSplitter } from './lines.js';
 
 export interface UnknownId {
   ord: number;
@@ -51,17 +48,18 @@ export class Applier {
   readonly failed = this.failedController.signal;
   private readonly result: ApplyResult = { rowsUpdated: 0, unknownIds: 0, duplicates: 0 };
 
-  constructor(private readonly client: pg.ClientBase, private readonly target: Target, private readonly opts: ApplyOptions) {}
+  constructor(private readonly db: Db, private readonly target: Target, private readonly opts: ApplyOptions) {}
 
   async begin(): Promise<void> {
     // (temp_buffers was measured at 8 MB and 256 MB: no difference beyond noise, so the session's
     // setting is left alone; bench/README.md.)
-    await this.client.query('BEGIN');
+    await this.db.query('BEGIN');
     if (this.target.idColumn.indexed) {
       // A segment holds a few thousand rows of a target that may hold millions: the planner's hash join
       // reads the whole target once per segment (measured at 100k rows: 39 full scans), where the
       // index finds each row directly. Only this transaction is affected.
-      await this.client.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+      await this.db.query('SET LOCAL enable_hashjoin = off');
+      await this.db.query('SET LOCAL enable_mergejoin = off');
     }
     this.stream(); // the first COPY opens before any input is read: a slow input holds no surprise
   }
@@ -73,11 +71,11 @@ export class Applier {
       const name = `pg_temp.vecfill_in_${this.segments.length + 1}`;
       this.segments.push(name);
       this.queue(this.createSql(name.slice('pg_temp.'.length)));
-      const copy = copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
+      const copyIn = this.db.copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
+      const copy = copyIn.stream;
       copy.on('error', (err) => this.fail(err));
       this.run(async () => {
-        this.client.query(copy);
-        await finished(copy);
+        await copyIn.send();
         this.afterCopy.get(copy)?.();
       });
       this.copy = copy;
@@ -105,7 +103,7 @@ export class Applier {
     const name = this.segments[this.segments.length - 1];
     this.queue(`ANALYZE ${name} (id)`); // the join key is all the planner needs; skipping v skips reading it
     const dedup = this.dedup(name);
-    const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount ?? 0));
+    const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount));
     this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
       this.result.duplicates += dropped;
       this.result.rowsUpdated += updated;
@@ -138,7 +136,7 @@ export class Applier {
     this.copy?.destroy(reason);
     // A statement under way (an UPDATE of a large segment, or one waiting on a row lock) would hold
     // the ROLLBACK, and an interrupt, until it ends on its own: cancel it.
-    cancelQuery(this.client);
+    this.db.cancel();
   }
 
   private fail(err: Error): void {
@@ -163,8 +161,8 @@ export class Applier {
     return this.track(p);
   }
 
-  private queue(text: string, params?: unknown[]): Promise<pg.QueryResult> {
-    return this.run(() => this.client.query(text, params));
+  private queue(text: string, params?: unknown[]): Promise<QueryResult<Record<string, any>>> {
+    return this.run(() => this.db.query(text, params));
   }
 
   private suspectFilter(): { filter: string; params: unknown[] } {
@@ -178,7 +176,7 @@ export class Applier {
     if (!this.opts.duplicates.any) return 0;
     const { filter, params } = this.suspectFilter();
     const res = await this.queue(sqlTemplate('dedup.sql', { segment: name, filter }), params);
-    return res.rowCount ?? 0;
+    return res.rowCount;
   }
 
   /** The one statement that touches the target (a dry run counts the rows it would update). */
@@ -202,8 +200,7 @@ export class Applier {
       },
       overlong() {},
     });
-    const stream = this.client.query(copyTo(query));
-    for await (const chunk of stream as AsyncIterable<Buffer>) splitter.push(chunk);
+    for await (const chunk of this.db.copyTo(query)) splitter.push(chunk);
     splitter.end();
     return count;
   }
@@ -212,7 +209,7 @@ export class Applier {
     const { filter, params } = this.suspectFilter();
     const union = this.segments.map((s) => `SELECT id FROM ${s} ${filter}`).join(' UNION ALL ');
     const text = sqlTemplate('cross-segment-duplicates.sql', { segments: union, target: this.target.sql, id: this.target.idColumn.sql });
-    const { rows: [r] } = await this.client.query(text, params);
+    const { rows: [r] } = await this.db.query(text, params);
     return { duplicates: Number(r.duplicates), rowsTwice: Number(r.rows_twice) };
   }
 }
