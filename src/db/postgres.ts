@@ -3,6 +3,7 @@
 // scripts (exec) and COPY go through the simple one. Connection errors never show the password.
 import pg from 'pg';
 import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
+import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ConnectError } from '../errors.js';
 import { cancelQuery } from './cancel.js';
@@ -25,7 +26,7 @@ export class PostgresDb implements Db {
   }
 
   copyFrom(text: string, opts: { highWaterMark?: number } = {}): CopyIn {
-    const stream = copyFromStdin(text, opts.highWaterMark ? { highWaterMark: opts.highWaterMark } : undefined);
+    const stream = guarded(copyFromStdin(text, opts.highWaterMark ? { highWaterMark: opts.highWaterMark } : undefined));
     return {
       stream,
       send: async () => {
@@ -47,6 +48,23 @@ export class PostgresDb implements Db {
   async close(): Promise<void> {
     if (this.owned) await (this.client as pg.Client).end().catch(() => {});
   }
+}
+
+/**
+ * pg-copy-streams' COPY FROM stream, with one guard. When the connection dies while the stream waits
+ * for the socket to drain, its 'drain' listener later writes through the connection it has already
+ * dropped, and throws from inside a socket event: an uncaught TypeError that ends the process
+ * (brianc/node-pg-copy-streams#171, seen here with a backend terminated mid-COPY). Every write of the
+ * stream goes through flush(): without a connection the stream has already failed (its 'error' is
+ * out), and the bytes have nowhere to go.
+ */
+export function guarded<S extends Writable>(stream: S): S {
+  const s = stream as S & { connection: unknown; flush(callback?: () => void): void };
+  const flush = s.flush;
+  s.flush = function (this: typeof s, callback?: () => void) {
+    if (this.connection) flush.call(this, callback);
+  };
+  return stream;
 }
 
 /** The URL without its password, for messages. */

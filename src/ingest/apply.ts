@@ -12,6 +12,11 @@ import { EMPTY_COPY } from './copy-binary.js';
 import type { DuplicateFilter } from './duplicates.js';
 import { LineSplitter } from './lines.js';
 
+/** An error the server sent (it has a severity and a SQLSTATE), rather than one of the client's. */
+function isServerError(err: Error): boolean {
+  return typeof (err as { severity?: unknown }).severity === 'string';
+}
+
 export interface UnknownId {
   ord: number;
   id: string;
@@ -140,7 +145,9 @@ export class Applier {
   }
 
   private fail(err: Error): void {
-    if (this.failure) return;
+    // When the connection dies, the socket's own error (EPIPE, "not queryable") can come before the
+    // server's reason ("terminating connection due to administrator command"): the server's wins.
+    if (this.failure && !(isServerError(err) && !isServerError(this.failure))) return;
     this.failure = err;
     this.failedController.abort(err);
   }

@@ -1,18 +1,19 @@
 // ingest: the wiring of the data path. Resolve the target (before reading any input), open the
 // transaction, stage every input into segmented COPYs that the Applier applies as they complete, then
 // COMMIT (ROLLBACK for a dry run). Nothing here parses, encodes or writes SQL: each stage has its file.
-import type { Db } from '../db/db.js';
 import type { Writable } from 'node:stream';
-import { Applier } from './apply.js';
-import { type DbInput, useDb } from '../db/open.js';
+import type { Db } from '../db/db.js';
+import { useDb, type DbInput } from '../db/open.js';
+import { isConnectionLost } from '../db/postgres.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
+import { UsageError } from '../errors.js';
+import { Applier } from './apply.js';
 import { DuplicateFilter } from './duplicates.js';
 import type { ProgressListener } from './progress.js';
 import { Rejects } from './rejects.js';
 import { fileSource, type InputSource } from './sources.js';
 import { SEGMENT_BYTES } from './segment-plan.js';
 import { stage } from './stage.js';
-import { UsageError } from '../errors.js';
 
 export interface IngestOptions extends TargetSpec {
   /** A connection string, or a connected client (left open; it must not be inside a transaction). */
@@ -157,10 +158,17 @@ async function run(client: Db, target: Target, sources: InputSource[], rejects: 
     await applier.settle();
     // Whatever failed on the way (the COPY it stopped, a statement behind it), an abort is the cause.
     opts.signal?.throwIfAborted();
-    throw applier.failure ?? err;
+    throw lostConnection(applier.failure ?? err);
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
+}
+
+/** A connection that died without the server saying why (the socket's own error) is named as such. */
+function lostConnection(err: unknown): unknown {
+  if (!isConnectionLost(err) || typeof (err as { severity?: unknown }).severity === 'string') return err;
+  const e = err as Error & { code?: string };
+  return Object.assign(new Error(`lost the connection to the database (${e.message})`), { code: e.code });
 }
 
 /** An abort's reason may be anything; the COPY and the Applier take Errors. */
