@@ -6,6 +6,7 @@
 // connection, leaves the target as it was.
 import type { Writable } from 'node:stream';
 import type { Db, QueryResult } from '../db/db.js';
+import { isConnectionLost } from '../db/postgres.js';
 import { sqlTemplate } from '../db/sql-files.js';
 import type { Target } from '../db/target.js';
 import { EMPTY_COPY } from './copy-binary.js';
@@ -147,7 +148,7 @@ export class Applier {
   private fail(err: Error): void {
     // When the connection dies, the socket's own error (EPIPE, "not queryable") can come before the
     // server's reason ("terminating connection due to administrator command"): the server's wins.
-    if (this.failure && !(isServerError(err) && !isServerError(this.failure))) return;
+    if (this.failure && !(isServerError(err) && !isServerError(this.failure) && isConnectionLost(this.failure))) return;
     this.failure = err;
     this.failedController.abort(err);
   }
