@@ -2,7 +2,7 @@
 // in place at most twice a second, and cleared at the end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { terminalProgress } from '../src/ingest/progress.js';
+import { terminalProgress } from '../src/cli/progress.js';
 
 function fakeTerminal() {
   const writes: string[] = [];

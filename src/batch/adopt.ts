@@ -3,11 +3,11 @@
 // the rows their input file carries, so that a run started again polls them instead of sending their
 // rows twice. Only recent batches are looked at: the list is newest first, and a batch lives 24 h.
 import type { Db } from '../db/db.js';
-import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import type { BatchApi } from './api.js';
 import { retrying } from './api-retry.js';
 import { getBatch, insertBatch, type LedgerTarget } from './ledger.js';
+import { scanRequests } from './request-scan.js';
+import { isFailed } from './states.js';
 
 const LOOK_BACK_SECONDS = 25 * 3600;
 
@@ -30,10 +30,11 @@ export async function adoptUnrecorded(db: Db, api: BatchApi, names: LedgerTarget
   let adopted = 0;
   for await (const b of api.listBatches()) {
     if (b.created_at < since) break;
-    if (b.metadata?.vecfill_db !== tag || b.metadata?.vecfill_table !== table || b.metadata?.vecfill_column !== names.column || b.status === 'failed') continue;
+    if (b.metadata?.vecfill_db !== tag || b.metadata?.vecfill_table !== table || b.metadata?.vecfill_column !== names.column || isFailed(b.status)) continue;
     if (await getBatch(db, b.id)) continue;
     // A download cut half-way is read again from the start.
-    const input = await retrying(`read the requests of ${b.id}`, api.retry, () => readRequests(api, b.input_file_id));
+    const input = await retrying(`read the requests of ${b.id}`, api.retry,
+      () => scanRequests(api.download(b.input_file_id), b.input_file_id, { countTokens: false }));
     await insertBatch(db, {
       ...names, batchId: b.id, runId: b.metadata.vecfill_run ?? 'adopted', model: input.model, dimensions: input.dimensions,
       encoding: input.encoding, inputFileId: b.input_file_id, status: b.status, requestTotal: input.ids.length, estimatedTokens: 0,
@@ -42,21 +43,4 @@ export async function adoptUnrecorded(db: Db, api: BatchApi, names: LedgerTarget
     adopted++;
   }
   return adopted;
-}
-
-/** The row ids (and the request shape) of an uploaded request file, read line by line as it downloads. */
-async function readRequests(api: BatchApi, fileId: string) {
-  const out = { ids: [] as string[], model: null as string | null, dimensions: null as number | null, encoding: null as 'base64' | 'float' | null };
-  const lines = createInterface({ input: Readable.from(api.download(fileId)), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    const req = JSON.parse(line) as { custom_id: string; body?: { model?: string; dimensions?: number; encoding_format?: string } };
-    if (out.ids.length === 0) {
-      out.model = req.body?.model ?? null;
-      out.dimensions = req.body?.dimensions ?? null;
-      out.encoding = req.body?.encoding_format === 'base64' ? 'base64' : 'float';
-    }
-    out.ids.push(req.custom_id);
-  }
-  return out;
 }

@@ -27,8 +27,6 @@ export function classify(r: RejectRecord): RowFailure | undefined {
  *  failure (a later line for the same row wins) and passes every record on to `tee`, if given. */
 export class FailureCollector extends Writable {
   readonly rows = new Map<string, RowFailure>();
-  /** Reject records that name no row of the target. */
-  notRows = 0;
 
   constructor(private readonly tee?: Writable) {
     super({ decodeStrings: false });
@@ -40,7 +38,6 @@ export class FailureCollector extends Writable {
       const record = JSON.parse(line) as RejectRecord;
       const failure = classify(record);
       if (failure) this.rows.set(record.custom_id!, failure);
-      else this.notRows++;
     }
     if (!this.tee || chunk.length === 0 || this.tee.write(chunk)) done();
     else this.tee.once('drain', () => done());

@@ -18,7 +18,8 @@ import type { InputSource } from '../ingest/sources.js';
 import type { BatchApi } from './api.js';
 import { RetryClock, transientReason } from './api-retry.js';
 import { FailureCollector } from './failures.js';
-import { ensureLedger, getBatch, insertBatch, isFinal, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
+import { ensureLedger, getBatch, insertBatch, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
+import { isFailed, isFinal } from './states.js';
 import { withBatchLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { TargetError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngest
   const batch = await api.retrieveBatch(batchId);
   rec = rec ? (await updateFromApi(db, batch)) ?? rec : await adopt(db, batch, opts);
   if (!isFinal(batch.status)) return outcome(batchId, 'not_finished', rec, batch.status);
-  if (batch.status === 'failed') return outcome(batchId, 'batch_failed', rec, batch.status);
+  if (isFailed(batch.status)) return outcome(batchId, 'batch_failed', rec, batch.status);
 
   return withBatchLock(db, batchId, { log: opts.log, signal: opts.signal }, async () => {
     // Another process may have ingested it while this one waited for the lock.

@@ -4,9 +4,8 @@
 import { withTransaction, type Db } from '../db/db.js';
 import type { Batch } from 'openai/resources/batches';
 import { sqlFile } from '../db/sql-files.js';
+import { FINAL_STATUSES } from './states.js';
 
-/** Statuses after which a batch never changes again. */
-export const FINAL_STATUSES: readonly string[] = ['completed', 'failed', 'expired', 'cancelled'];
 
 export interface LedgerTarget {
   tableSchema: string;
@@ -136,6 +135,3 @@ export async function markIngested(client: Db, batchId: string, done: { rowsUpda
   );
 }
 
-export function isFinal(status: string): boolean {
-  return FINAL_STATUSES.includes(status);
-}

@@ -10,6 +10,7 @@ import { parseQualifiedName, quoteIdent } from '../db/identifiers.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
+import { HOLDING_STATUSES } from './states.js';
 import { manifestPath, writeManifest } from './manifest.js';
 import { checkDimensions, DEFAULT_MODEL, estimateCost, MAX_INPUT_TOKENS } from './models.js';
 import { RequestFiles, requestFileName, type RequestFileLimits, type WrittenFile } from './request-files.js';
@@ -123,7 +124,7 @@ async function run(client: Db, opts: PrepareOptions): Promise<PrepareSummary> {
     await withTransaction(client, async () => {
       // The user's --where is in it: one statement, inside this READ ONLY transaction, whatever it says.
       await client.query(`DECLARE vecfill_prepare NO SCROLL CURSOR FOR ${select}`,
-        withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry] : [])
+        withLedger ? [names.tableSchema, names.tableName, names.column, opts.maxAttempts ?? null, onlyRetry, HOLDING_STATUSES] : [])
         .catch((err: Error) => { throw whereError(err, opts.where); });
       for (;;) {
         opts.signal?.throwIfAborted();

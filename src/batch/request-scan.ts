@@ -1,14 +1,17 @@
-// request-scan: one streamed pass over a request file before it is uploaded: its row ids (for the
-// ledger), its model and options (one model per file, as the Batch API requires), its size in requests
-// and, when no manifest knows them, its tokens. A file the Batch API would refuse is refused here.
+// request-scan: one streamed pass over a request file: its row ids (for the ledger), its model and
+// options (one model per file, as the Batch API requires), its size in requests and, when no manifest
+// knows them, its tokens. A file the Batch API would refuse is refused here. The same reader takes a
+// file on disk before it is uploaded (submit) and an uploaded file as it downloads (adopt).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import split2 from 'split2';
 import { MAX_REQUESTS_PER_FILE } from './request-files.js';
 import { countTokens } from './tokens.js';
 import { RequestFileError } from '../errors.js';
 
 export interface ScannedFile {
+  /** The path, or the API's file id. */
   path: string;
   ids: string[];
   model: string;
@@ -20,16 +23,23 @@ export interface ScannedFile {
 
 
 export async function scanRequestFile(path: string, opts: { countTokens: boolean }): Promise<ScannedFile> {
-  const out: ScannedFile = { path, ids: [], model: '', dimensions: null, encoding: 'float', tokens: 0 };
-  const seen = new Set<string>();
-  const fail = (line: number, why: string): never => {
-    throw new RequestFileError(`${path} line ${line}: ${why}`);
-  };
   await stat(path).catch((err: NodeJS.ErrnoException) => {
     throw new RequestFileError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
+  return scanRequests(createReadStream(path), path, opts);
+}
+
+/** The same pass over any stream of a request file's bytes; `name` names it in errors. */
+export async function scanRequests(input: Readable | AsyncIterable<Uint8Array>, name: string, opts: { countTokens: boolean }): Promise<ScannedFile> {
+  const out: ScannedFile = { path: name, ids: [], model: '', dimensions: null, encoding: 'float', tokens: 0 };
+  const seen = new Set<string>();
+  const fail = (line: number, why: string): never => {
+    throw new RequestFileError(`${name} line ${line}: ${why}`);
+  };
   let n = 0;
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const source = input instanceof Readable ? input : Readable.from(input, { objectMode: false });
+  const lines = source.pipe(split2()) as AsyncIterable<string> & Readable;
+  source.on('error', (err) => lines.destroy(err));
   try {
     for await (const text of lines) {
       n++;
@@ -62,8 +72,8 @@ export async function scanRequestFile(path: string, opts: { countTokens: boolean
       }
     }
   } finally {
-    lines.close();
+    source.destroy();
   }
-  if (out.ids.length === 0) throw new RequestFileError(`${path} holds no requests`);
+  if (out.ids.length === 0) throw new RequestFileError(`${name} holds no requests`);
   return out;
 }

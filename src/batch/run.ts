@@ -25,12 +25,13 @@ import { adoptUnrecorded } from './adopt.js';
 import type { BatchApi } from './api.js';
 import { deleteFiles } from './delete-files.js';
 import { ingestBatch } from './ingest-batch.js';
-import { ensureLedger, isFinal, listBatches, type BatchFilter, type BatchRecord, type LedgerTarget } from './ledger.js';
+import { ensureLedger, listBatches, type BatchFilter, type BatchRecord, type LedgerTarget } from './ledger.js';
 import { prepare, type PrepareSummary } from './prepare.js';
 import { withReconnect } from './reconnect.js';
 import { DEFAULT_MAX_ATTEMPTS } from './retry.js';
 import { RequestQueue } from './run-queue.js';
 import { settleFailed } from './settle-failed.js';
+import { isEnqueued, isFailed, isFinal, isInFlight } from './states.js';
 import { refreshBatches } from './status.js';
 import { newRunId, submit } from './submit.js';
 import { withTargetLock } from './target-lock.js';
@@ -82,9 +83,6 @@ export interface RunSummary {
   emptyText: number;
   tooLong: number;
 }
-
-/** Batch statuses that count against the enqueued-token limit. */
-const ENQUEUED: ReadonlySet<string> = new Set(['validating', 'in_progress', 'finalizing']);
 
 /** The input file of a batch vecfill uploaded (not one it only ingested: `vecfill ingest --batch --table`). */
 function ownInput(rec: BatchRecord): string[] {
@@ -150,7 +148,7 @@ async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary>
       let settled = 0;
       for (const rec of records.filter((r) => r.ingestedAt === null && isFinal(r.status))) {
         opts.signal?.throwIfAborted();
-        if (rec.status === 'failed') {
+        if (isFailed(rec.status)) {
           const how = await settleFailed(db, target, names, rec, log);
           if (how === 'already') continue; // another run settled it
           settled++;
@@ -175,7 +173,7 @@ async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary>
           'with nothing else of this table in flight; lower --max-requests to send smaller batches');
       }
       // The queue was full: give it a poll interval before those rows go again.
-      if (tokenLimited > 0 && !records.some((r) => !isFinal(r.status))) await wait();
+      if (tokenLimited > 0 && !records.some((r) => isInFlight(r.status))) await wait();
 
       const step = await locked(() => chooseAndSubmit(db, opts, st, names, filter, queue));
       if (step === 'done') break;
@@ -205,7 +203,7 @@ async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: Le
   const log = opts.log ?? (() => {});
   // Not yet ingested (or settled): in flight, or final and about to be ingested by someone.
   const pending = (await listBatches(db, filter)).filter((r) => r.ingestedAt === null);
-  const inFlight = pending.filter((r) => !isFinal(r.status));
+  const inFlight = pending.filter((r) => isInFlight(r.status));
   if (queue.length > 0 && (await queue.stale(db, names))) {
     log(`another vecfill created batches for ${names.tableName}.${names.column} since these requests were prepared; preparing again`);
     await queue.drop();
@@ -227,7 +225,7 @@ async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: Le
     log(`prepared ${st.last.requests} requests in ${st.last.files.length} file${st.last.files.length === 1 ? '' : 's'} (~${st.last.tokens} tokens)`);
     queue.files = [...st.last.files];
   }
-  const enqueued = inFlight.filter((r) => ENQUEUED.has(r.status)).reduce((sum, r) => sum + r.estimatedTokens, 0);
+  const enqueued = inFlight.filter((r) => isEnqueued(r.status)).reduce((sum, r) => sum + r.estimatedTokens, 0);
   const files = queue.fitting(enqueued, opts.maxEnqueuedTokens ?? Infinity, inFlight.length === 0);
   if (files.length === 0) {
     waiting(st, log, inFlight, queue.length);

@@ -7,7 +7,8 @@ import { sqlTemplate } from '../db/sql-files.js';
 import type { Target } from '../db/target.js';
 import { getBatch, markIngested, type BatchRecord, type LedgerTarget } from './ledger.js';
 
-export type Settled = 'token_limit' | 'failed' | 'already';
+/** token_limit: its rows go again without an attempt counted; counted: an attempt counted for each of its rows. */
+export type Settled = 'token_limit' | 'counted' | 'already';
 
 export async function settleFailed(db: Db, target: Target, names: LedgerTarget, rec: BatchRecord, log: (l: string) => void): Promise<Settled> {
   const errors = Array.isArray(rec.errors) ? (rec.errors as { code?: string; message?: string }[]) : [];
@@ -26,5 +27,5 @@ export async function settleFailed(db: Db, target: Target, names: LedgerTarget, 
   });
   if (!settled) return 'already';
   log(`${rec.batchId}: failed (${tokenLimit ? 'enqueued-token limit; its rows go again, no attempt counted' : reason})`);
-  return tokenLimit ? 'token_limit' : 'failed';
+  return tokenLimit ? 'token_limit' : 'counted';
 }

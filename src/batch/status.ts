@@ -1,8 +1,9 @@
 // status: the ledger, brought up to date. Each batch that is not final is retrieved from the API and
 // its status, counts, file ids and errors copied into the ledger; final batches are never asked again.
 import type { Db } from '../db/db.js';
-import { listBatches, updateFromApi, isFinal, type BatchFilter, type BatchRecord } from './ledger.js';
-import { dollars, estimateCost, MODELS } from './models.js';
+import { listBatches, updateFromApi, type BatchFilter, type BatchRecord } from './ledger.js';
+import { isFinal } from './states.js';
+import { estimateCost, MODELS } from './models.js';
 import type { BatchApi } from './api.js';
 
 export interface BatchStatus {
@@ -60,35 +61,4 @@ export function describeBatch(rec: BatchRecord, now = Date.now()): BatchStatus {
     errorFileId: rec.errorFileId,
     errors: rec.errors,
   };
-}
-
-export function formatAge(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
-}
-
-/** The human table: one batch per line, aligned columns. */
-export function statusTable(rows: BatchStatus[]): string {
-  if (rows.length === 0) return 'no batches in the ledger\n';
-  const n = (x: number) => x.toLocaleString('en-US');
-  const head = ['BATCH', 'TABLE', 'STATUS', 'DONE/TOTAL', 'FAILED', 'AGE', 'TOKENS', 'COST'];
-  const body = rows.map((r) => [
-    r.batchId,
-    `${r.table}.${r.column}`,
-    r.ingested ? `${r.status}, ingested` : r.status,
-    `${n(r.requests.completed)}/${n(r.requests.total)}`,
-    n(r.requests.failed),
-    formatAge(r.ageSeconds),
-    `${r.tokensEstimated ? '~' : ''}${n(r.tokens)}`,
-    r.cost === null ? '?' : dollars(r.cost),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  const totalCost = rows.reduce((s, r) => s + (r.cost ?? 0), 0);
-  const inFlight = rows.filter((r) => !isFinal(r.status)).length;
-  return [line(head), ...body.map(line), `${n(rows.length)} batches, ${n(inFlight)} in flight, ${dollars(totalCost)}`].join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
 import { findInManifest } from './manifest.js';
 import { checkDimensions } from './models.js';
 import { scanRequestFile, type ScannedFile } from './request-scan.js';
+import { HOLDING_STATUSES } from './states.js';
 import { withTargetLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { RequestFileError, TargetError, UsageError } from '../errors.js';
@@ -142,8 +143,8 @@ async function refuseInFlight(client: Db, p: Plan): Promise<void> {
   const { rows: [r] } = await client.query(
     `SELECT count(*)::int AS n, min(b.batch_id) AS batch FROM vecfill.batch_rows r JOIN vecfill.batches b ON b.batch_id = r.batch_id
      WHERE r.row_id = ANY($1::text[]) AND b.table_schema = $2 AND b.table_name = $3 AND b.column_name = $4
-       AND b.ingested_at IS NULL AND b.status <> 'failed'`,
-    [p.scan.ids, p.names.tableSchema, p.names.tableName, p.names.column],
+       AND b.ingested_at IS NULL AND b.status = ANY($5::text[])`,
+    [p.scan.ids, p.names.tableSchema, p.names.tableName, p.names.column, HOLDING_STATUSES],
   );
   if (r.n > 0) {
     throw new TargetError(`${p.scan.path}: ${r.n} of its rows are already in a batch in flight (${r.batch}…); ` +

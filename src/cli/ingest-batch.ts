@@ -3,13 +3,15 @@ import { openDb } from '../db/open.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
 import { ensureLedger, listBatches } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
+import { isIngestable } from '../batch/states.js';
 import { refreshBatches } from '../batch/status.js';
 import { tableFilter } from '../batch/target-names.js';
-import { terminalProgress } from '../ingest/progress.js';
+import { terminalProgress } from './progress.js';
 import { RejectsFile } from '../ingest/rejects-file.js';
-import { commandApi, databaseUrl, n } from './options.js';
+import { commandApi, databaseUrl } from './options.js';
 import { EXIT } from './exit.js';
 import { UsageError } from '../errors.js';
+import { count } from './format.js';
 
 export interface BatchIngestValues {
   db?: string;
@@ -25,8 +27,6 @@ export interface BatchIngestValues {
   force?: boolean;
   'retry-for'?: string;
 }
-
-const INGESTABLE = ['completed', 'expired', 'cancelled'];
 
 export async function ingestBatchesCommand(values: BatchIngestValues, positionals: string[], signal: AbortSignal): Promise<number> {
   if (positionals.length > 0) throw new UsageError('FILE arguments and --batch/--all-completed do not mix');
@@ -45,7 +45,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
     if (values['all-completed']) {
       const filter = values.table ? { target: await tableFilter(db, values.table) } : {};
       await refreshBatches(db, api, { ...filter, inFlight: true });
-      ids = (await listBatches(db, filter)).filter((b) => b.ingestedAt === null && INGESTABLE.includes(b.status)).map((b) => b.batchId);
+      ids = (await listBatches(db, filter)).filter((b) => b.ingestedAt === null && isIngestable(b.status)).map((b) => b.batchId);
     }
     for (const batchId of ids) {
       const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
@@ -92,9 +92,9 @@ function describe(r: BatchIngestResult): string {
     case 'ingested': {
       const s = r.summary;
       const f = r.failures;
-      const applied = s ? `updated ${n(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${n(s.lines)} lines` : 'no output or error file';
+      const applied = s ? `updated ${count(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${count(s.lines)} lines` : 'no output or error file';
       const failedRows = f.final + f.retryable + f.missing;
-      const tail = failedRows ? `; rows without a vector: ${n(f.final)} failed for good, ${n(f.retryable)} to retry, ${n(f.missing)} missing` : '';
+      const tail = failedRows ? `; rows without a vector: ${count(f.final)} failed for good, ${count(f.retryable)} to retry, ${count(f.missing)} missing` : '';
       return `${r.batchId} (${r.status}): ${applied}${tail}\n`;
     }
   }

@@ -1,10 +1,11 @@
 // vecfill ingest: the CLI face of ingest(): arguments → options, the summary → stdout, exit code.
 import { parseArgs } from 'node:util';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
-import { terminalProgress } from '../ingest/progress.js';
+import { terminalProgress } from './progress.js';
 import { RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 import { UsageError } from '../errors.js';
+import { count, megabytes } from './format.js';
 
 export const INGEST_HELP = `Usage: vecfill ingest [options] [FILE...]
        vecfill ingest --batch ID [--batch ID...] | --all-completed [options]
@@ -101,19 +102,17 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
   return summary.rejected > 0 ? EXIT.partial : EXIT.ok;
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
-
 function describe(s: IngestSummary, rejectsFile: string | undefined): string {
   const verb = s.dryRun ? 'dry run: would update' : 'updated';
   const lines = [
-    `${verb} ${n(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${n(s.lines)} lines ` +
-      `in ${s.seconds.toFixed(1)} s (${n(Math.round(s.rowsPerSecond))} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s)`,
+    `${verb} ${count(s.rowsUpdated)} rows of ${s.table}.${s.column} from ${count(s.lines)} lines ` +
+      `in ${s.seconds.toFixed(1)} s (${count(Math.round(s.rowsPerSecond))} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s)`,
   ];
   if (s.rejected > 0) {
-    const reasons = Object.entries(s.rejectedByReason).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    const reasons = Object.entries(s.rejectedByReason).map(([k, v]) => `${k} ${count(v)}`).join(', ');
     const where = rejectsFile ? `see ${rejectsFile}` : 'rerun with --rejects FILE to see each line';
-    lines.push(`rejected ${n(s.rejected)} lines (${reasons}); ${where}`);
+    lines.push(`rejected ${count(s.rejected)} lines (${reasons}); ${where}`);
   }
-  lines.push(`duplicates ${n(s.duplicates)}, tokens ${n(s.tokens)}, ${(s.bytes / 1024 / 1024).toFixed(1)} MB read`);
+  lines.push(`duplicates ${count(s.duplicates)}, tokens ${count(s.tokens)}, ${megabytes(s.bytes)} MB read`);
   return lines.join('\n') + '\n';
 }

@@ -16,8 +16,6 @@ export function positiveInt(text: string | undefined, flag: string): number | un
   return Number(text);
 }
 
-export const n = (x: number) => x.toLocaleString('en-US');
-
 /** The options of the commands that write request files (prepare, retry, run), as parseArgs takes them. */
 export const REQUEST_OPTIONS = {
   db: { type: 'string' },

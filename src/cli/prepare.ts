@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { dollars, MAX_INPUT_TOKENS } from '../batch/models.js';
 import { prepare, type PrepareSummary, type RowList } from '../batch/prepare.js';
-import { databaseUrl, n, REQUEST_OPTIONS, requestSelection } from './options.js';
+import { databaseUrl, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { EXIT } from './exit.js';
+import { count, megabytes } from './format.js';
 
 export const PREPARE_HELP = `Usage: vecfill prepare --table NAME --text-column NAME [options]
 
@@ -26,14 +27,14 @@ Options:
                        text-embedding-ada-002
   --dimensions N       ask for N-dimensional vectors (text-embedding-3-* only)
   --encoding FORMAT    base64 (default: smaller and exact) or float
-  --no-truncate        leave out texts over ${n(MAX_INPUT_TOKENS)} tokens instead of cutting them to fit
+  --no-truncate        leave out texts over ${count(MAX_INPUT_TOKENS)} tokens instead of cutting them to fit
   --max-requests N     requests per file (default and maximum: 50000)
   --out DIR            directory for the files, created if missing (default: .); files of an
                        earlier prepare there are never overwritten
   --json               print the summary as one JSON object
   -h, --help           this help
 
-Rows left out, and reported: NULL or blank text (never sent); texts over ${n(MAX_INPUT_TOKENS)} tokens
+Rows left out, and reported: NULL or blank text (never sent); texts over ${count(MAX_INPUT_TOKENS)} tokens
 with --no-truncate; rows that a batch in flight already carries; rows that failed for good
 (vecfill.row_failures).
 
@@ -66,18 +67,18 @@ export function describe(s: PrepareSummary): string {
   if (s.files.length === 0) {
     lines.push(`nothing to prepare: no row of ${s.table} has a NULL ${s.column} and text to send`);
   } else {
-    lines.push(`wrote ${n(s.requests)} requests for ${s.table}.${s.column} (${s.model}, ${s.outputDims} dims, ${s.encoding}) ` +
+    lines.push(`wrote ${count(s.requests)} requests for ${s.table}.${s.column} (${s.model}, ${s.outputDims} dims, ${s.encoding}) ` +
       `in ${s.files.length} file${s.files.length > 1 ? 's' : ''}:`);
-    for (const f of s.files) lines.push(`  ${f.path}  ${n(f.requests)} requests, ${n(f.tokens)} tokens, ${(f.bytes / 1024 / 1024).toFixed(1)} MB`);
-    lines.push(`estimate: ${n(s.tokens)} tokens, ${dollars(s.estimatedCost)} at batch prices`);
+    for (const f of s.files) lines.push(`  ${f.path}  ${count(f.requests)} requests, ${count(f.tokens)} tokens, ${megabytes(f.bytes)} MB`);
+    lines.push(`estimate: ${count(s.tokens)} tokens, ${dollars(s.estimatedCost)} at batch prices`);
     lines.push(`next: vecfill submit ${s.files.map((f) => f.path).join(' ')}`);
   }
-  if (s.truncated.count) lines.push(`truncated to ${n(MAX_INPUT_TOKENS)} tokens: ${n(s.truncated.count)} rows (ids ${ids(s.truncated)})`);
-  if (s.emptyText.count) lines.push(`left out, NULL or blank ${s.textColumn}: ${n(s.emptyText.count)} rows (ids ${ids(s.emptyText)})`);
-  if (s.tooLong.count) lines.push(`left out, over ${n(MAX_INPUT_TOKENS)} tokens (--no-truncate): ${n(s.tooLong.count)} rows (ids ${ids(s.tooLong)})`);
-  if (s.inFlight) lines.push(`left out, already in a batch in flight: ${n(s.inFlight)} rows (vecfill status)`);
-  if (s.failedForGood) lines.push(`left out, failed for good earlier: ${n(s.failedForGood)} rows (vecfill.row_failures)`);
-  if (s.outOfAttempts) lines.push(`left out, out of attempts: ${n(s.outOfAttempts)} rows (vecfill.row_failures)`);
-  if (s.neverSubmitted) lines.push(`left out, never submitted: ${n(s.neverSubmitted)} rows (vecfill prepare sends them)`);
+  if (s.truncated.count) lines.push(`truncated to ${count(MAX_INPUT_TOKENS)} tokens: ${count(s.truncated.count)} rows (ids ${ids(s.truncated)})`);
+  if (s.emptyText.count) lines.push(`left out, NULL or blank ${s.textColumn}: ${count(s.emptyText.count)} rows (ids ${ids(s.emptyText)})`);
+  if (s.tooLong.count) lines.push(`left out, over ${count(MAX_INPUT_TOKENS)} tokens (--no-truncate): ${count(s.tooLong.count)} rows (ids ${ids(s.tooLong)})`);
+  if (s.inFlight) lines.push(`left out, already in a batch in flight: ${count(s.inFlight)} rows (vecfill status)`);
+  if (s.failedForGood) lines.push(`left out, failed for good earlier: ${count(s.failedForGood)} rows (vecfill.row_failures)`);
+  if (s.outOfAttempts) lines.push(`left out, out of attempts: ${count(s.outOfAttempts)} rows (vecfill.row_failures)`);
+  if (s.neverSubmitted) lines.push(`left out, never submitted: ${count(s.neverSubmitted)} rows (vecfill prepare sends them)`);
   return lines.join('\n') + '\n';
 }

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { RUN_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { runFill, type RunSummary } from '../batch/run.js';
-import { commandApi, databaseUrl, n, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
 
 import { EXIT, isUsageError } from './exit.js';
 import { UsageError } from '../errors.js';
+import { count } from './format.js';
 
 export const RUN_HELP = `Usage: vecfill run --table NAME --text-column NAME [options]
 
@@ -89,7 +90,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     if (isUsageError(err)) throw err;
     // Whatever was done before the failure is in the ledger and the table, and stays.
     const s = err.summary;
-    const done = s ? `this run submitted ${n(s.batchesSubmitted)} batches and ingested ${n(s.batchesIngested)} (${n(s.rowsUpdated)} rows updated), ` : '';
+    const done = s ? `this run submitted ${count(s.batchesSubmitted)} batches and ingested ${count(s.batchesIngested)} (${count(s.rowsUpdated)} rows updated), ` : '';
     throw Object.assign(new Error(`${err.message}; ${done}all of it kept (vecfill status): run it again to continue`), { partial: true });
   });
   process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : describe(summary));
@@ -97,13 +98,13 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
 }
 
 function describe(s: RunSummary): string {
-  const lines = [`${s.table}.${s.column}: ${n(s.filled)} of ${n(s.rows)} rows hold a vector ` +
-    `(this run: ${n(s.batchesSubmitted)} batches submitted, ${n(s.batchesIngested)} ingested, ${n(s.rowsUpdated)} rows updated)`];
+  const lines = [`${s.table}.${s.column}: ${count(s.filled)} of ${count(s.rows)} rows hold a vector ` +
+    `(this run: ${count(s.batchesSubmitted)} batches submitted, ${count(s.batchesIngested)} ingested, ${count(s.rowsUpdated)} rows updated)`];
   if (s.unfilled) {
     const why = [
       [s.failedForGood, 'failed for good'], [s.outOfAttempts, 'out of attempts'], [s.emptyText, 'NULL or blank text'], [s.tooLong, 'too long'],
-    ].filter(([k]) => k).map(([k, w]) => `${n(k as number)} ${w}`).join(', ');
-    lines.push(`without a vector: ${n(s.unfilled)} rows${why ? ` (${why})` : ''}; reasons in vecfill.row_failures`);
+    ].filter(([k]) => k).map(([k, w]) => `${count(k as number)} ${w}`).join(', ');
+    lines.push(`without a vector: ${count(s.unfilled)} rows${why ? ` (${why})` : ''}; reasons in vecfill.row_failures`);
   }
   return lines.join('\n') + '\n';
 }

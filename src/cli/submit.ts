@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { submit } from '../batch/submit.js';
-import { commandApi, databaseUrl, n, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
+import { count } from './format.js';
 
 export const SUBMIT_HELP = `Usage: vecfill submit [options] FILE...
 
@@ -57,7 +58,7 @@ export async function submitCommand(argv: string[], signal: AbortSignal): Promis
     db, api, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
     runId: values.run, force: values.force, signal, log: (line) => process.stderr.write(`vecfill submit: ${line}\n`),
     onBatch: values.json ? undefined : (b) => process.stdout.write(
-      `${b.batchId}  ${b.status}  ${b.file}  ${n(b.requests)} requests, ~${n(b.estimatedTokens)} tokens → ${b.table}.${b.column}\n`),
+      `${b.batchId}  ${b.status}  ${b.file}  ${count(b.requests)} requests, ~${count(b.estimatedTokens)} tokens → ${b.table}.${b.column}\n`),
   });
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else process.stdout.write(`submitted ${summary.batches.length} batch${summary.batches.length === 1 ? '' : 'es'} (run ${summary.runId}); follow them with: vecfill status\n`);

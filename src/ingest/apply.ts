@@ -4,14 +4,14 @@
 // waiting, so PostgreSQL runs segment k's UPDATE while JavaScript parses segment k+1: parsing hides
 // behind the database's own work instead of adding to it. Any error before COMMIT, or a dropped
 // connection, leaves the target as it was.
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import split2 from 'split2';
 import type { Db, QueryResult } from '../db/db.js';
 import { isConnectionLost } from '../db/postgres.js';
 import { sqlTemplate } from '../db/sql-files.js';
 import type { Target } from '../db/target.js';
 import { EMPTY_COPY } from './copy-binary.js';
 import type { DuplicateFilter } from './duplicates.js';
-import { LineSplitter } from './lines.js';
 
 /** An error the server sent (it has a severity and a SQLSTATE), rather than one of the client's. */
 function isServerError(err: Error): boolean {
@@ -200,16 +200,13 @@ export class Applier {
     const union = segments.map((s) => `SELECT id, ord FROM ${s}`).join(' UNION ALL ');
     const query = sqlTemplate('unknown-ids.sql', { segments: union, target: this.target.sql, id: this.target.idColumn.sql });
     let count = 0;
-    const splitter = new LineSplitter({
-      line: (b, start, end) => {
-        const tab = b.indexOf(9, start);
-        count++;
-        this.opts.onUnknown({ ord: Number(b.toString('latin1', start, tab)), id: Buffer.from(b.toString('latin1', tab + 1, end), 'hex').toString('utf8') });
-      },
-      overlong() {},
-    });
-    for await (const chunk of this.db.copyTo(query)) splitter.push(chunk);
-    splitter.end();
+    // Text COPY output, one "ord<TAB>hex id" per line: not the hot path, so split2 reads it.
+    const lines = Readable.from(this.db.copyTo(query), { objectMode: false }).pipe(split2());
+    for await (const line of lines as AsyncIterable<string>) {
+      const tab = line.indexOf('\t');
+      count++;
+      this.opts.onUnknown({ ord: Number(line.slice(0, tab)), id: Buffer.from(line.slice(tab + 1), 'hex').toString('utf8') });
+    }
     return count;
   }
 

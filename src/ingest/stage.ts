@@ -15,7 +15,6 @@ import type { InputSource } from './sources.js';
 
 export interface StageResult {
   lines: number;
-  staged: number;
   bytes: number;
   tokens: number;
   dims: number | null;
@@ -55,7 +54,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
   const batcher = new CopyRowBatcher(pool);
   const duplicates = opts.duplicates;
   const codec = target.idColumn.codec;
-  const result: StageResult = { lines: 0, staged: 0, bytes: 0, tokens: 0, dims: target.column.dims };
+  const result: StageResult = { lines: 0, bytes: 0, tokens: 0, dims: target.column.dims };
   const totalBytes = sources.every((s) => s.size !== undefined) ? sources.reduce((n, s) => n + s.size!, 0) : undefined;
   const started = performance.now();
   // Chunks to write, and segment ends, in order.
@@ -90,7 +89,6 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         duplicates.add(id, () => d.customId!);
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
-        result.staged++;
         if (plan.full(batcher.segmentBytes, result.bytes)) cut();
       },
       overlong(lineNo, head) {
