@@ -1,6 +1,9 @@
 // decode: one Batch API output line → the custom_id and its vector, or the reason the line sets no row.
 // The line's structure is read by JsonBytes; the embedding is read in place into a reusable Float32Array
 // (numbers by a NumberScanner, base64 straight into its bytes) and checked as it is read.
+// In place because that is where the time goes: a float line is ~19,000 bytes of decimals, and turning
+// them into a string and a JS array first (split2 + JSON.parse) made the parse ~3× slower, a streaming
+// tokenizer ~15× (json-bytes.ts; bench/README.md, "Why the hot path reads bytes").
 import { endianness } from 'node:os';
 import { HALF_LIMIT, NumberScanner, Stop } from './floats.js';
 import { JsonBytes, MalformedJson, type Shape } from './json-bytes.js';
