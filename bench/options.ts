@@ -30,7 +30,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --table NAME         (default bench_docs)
   --error-share X      share of HTTP 400 lines in the file (default 0.005)
   --seed N             dataset seed (default 1)
-  --timeout S          seconds before a run is killed and counted as failed (default 900)`;
+  --timeout S          seconds before a run is killed and counted as failed (default 900)
+  --parse-only         the parsers alone, no database: split2 + JSON.parse, stream-json, vecfill's
+                       byte reader (takes --format, --runs, --rows, --dims, --only; see bench/README.md)`;
 
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({

@@ -17,6 +17,11 @@ import { verify } from './verify.js';
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 
+if (process.argv.includes('--parse-only')) {
+  // The parsers alone, no database (parse-only.ts): why the hot path reads bytes itself.
+  const { parseOnly } = await import('./parse-only.js');
+  process.exit(await parseOnly(process.argv.slice(2).filter((a) => a !== '--parse-only')));
+}
 if (process.argv.includes('--help')) {
   console.log(USAGE);
   process.exit(0);

@@ -2,14 +2,16 @@
 // Math.fround(Number(text)): a property test over random and edge numbers, against JSON.parse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanNumber, scanned } from '../src/ingest/floats.js';
+import { NumberScanner, scanNumber } from '../src/ingest/floats.js';
 import { prng } from './helpers/output.js';
+
+const scanner = new NumberScanner();
 
 function check(text: string): void {
   const b = Buffer.from(`${text},`);
-  const got = scanNumber(b, 0, b.length - 1);
+  const got = scanner.number(b, 0, b.length - 1);
   const want = JSON.parse(text) as number;
-  assert.equal(scanned.end, text.length, `end of ${text}`);
+  assert.equal(scanner.end, text.length, `end of ${text}`);
   assert.ok(Object.is(got, want), `${text}: scanned ${got}, JSON.parse ${want}`);
   assert.ok(Object.is(Math.fround(got), Math.fround(want)), `${text} as float32`);
 }
@@ -63,8 +65,8 @@ test('the float32 of a scanned decimal is the one Math.fround(Number(text)) give
 test('invalid JSON numbers are refused', () => {
   for (const bad of ['-', '+1', '.5', '1.', '1e', '1e+', '-.5', '--1', 'x']) {
     const b = Buffer.from(`${bad},`);
-    const v = scanNumber(b, 0, b.length - 1);
-    assert.ok(scanned.end === -1 || b[scanned.end] !== 44, `${bad} accepted as ${v}`);
+    const v = scanner.number(b, 0, b.length - 1);
+    assert.ok(scanner.end === -1 || b[scanner.end] !== 44, `${bad} accepted as ${v}`);
   }
 });
 

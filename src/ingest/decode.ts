@@ -1,8 +1,11 @@
 // decode: one Batch API output line → the custom_id and its vector, or the reason the line sets no row.
 // The line's structure is read by JsonBytes; the embedding is read in place into a reusable Float32Array
-// (numbers by scanNumber, base64 straight into its bytes) and checked as it is read.
+// (numbers by a NumberScanner, base64 straight into its bytes) and checked as it is read.
+// In place because that is where the time goes: a float line is ~19,000 bytes of decimals, and turning
+// them into a string and a JS array first (split2 + JSON.parse) made the parse ~3× slower, a streaming
+// tokenizer ~15× (json-bytes.ts; bench/README.md, "Why the hot path reads bytes").
 import { endianness } from 'node:os';
-import { HALF_LIMIT, run, scanNumber, scanNumbers, scanned, Stop } from './floats.js';
+import { HALF_LIMIT, NumberScanner, Stop } from './floats.js';
 import { JsonBytes, MalformedJson, type Shape } from './json-bytes.js';
 
 if (endianness() !== 'LE') throw new Error('vecfill reads base64 embeddings as little-endian float32 and needs a little-endian CPU');
@@ -47,6 +50,8 @@ export class LineDecoder {
   vector: Float32Array = new Float32Array(2048);
   private bytes = Buffer.from(this.vector.buffer);
   private readonly json: JsonBytes;
+  /** The fast loop over an embedding's numbers; it says why it stopped and what was out of range. */
+  private readonly scanner = new NumberScanner();
   private readonly limit: number;
   /** The embedding being read. */
   private current = new Embedding();
@@ -134,20 +139,19 @@ export class LineDecoder {
     return this.current;
   }
 
+  /** The array at the cursor (which is on its '['). */
   private numberArray(): void {
     const json = this.json;
-    const b = json.b;
-    const end = json.end;
-    json.i++;
-    if (json.peek() === 93) { json.i++; return; }
+    const scanner = this.scanner;
+    json.skip(1);
+    if (json.peek() === 93) { json.skip(1); return; }
     let n = 0;
     for (;;) {
       // The fast loop takes every plain number; it hands back whatever needs a closer look.
-      n = scanNumbers(b, json.i, end, this.vector, n, this.limit);
-      json.i = run.end;
-      if (run.firstOutOfRange >= 0) this.outOfRange(run.firstOutOfRange, this.vector[run.firstOutOfRange]);
-      if (run.stop === Stop.End) break;
-      if (run.stop === Stop.Full && n < MAX_DIMS) {
+      n = json.numbers(scanner, this.vector, n, this.limit);
+      if (scanner.firstOutOfRange >= 0) this.outOfRange(scanner.firstOutOfRange, this.vector[scanner.firstOutOfRange]);
+      if (scanner.stop === Stop.End) break;
+      if (scanner.stop === Stop.Full && n < MAX_DIMS) {
         this.grow(n + 1);
         continue;
       }
@@ -161,12 +165,9 @@ export class LineDecoder {
   /** One element the fast loop left, and the separator after it; true at the closing ']'. */
   private element(n: number): boolean {
     const json = this.json;
-    const b = json.b;
     const c = json.peek();
     if (c === 45 || (c >= 48 && c <= 57)) {
-      const x = scanNumber(b, json.i, json.end);
-      if (scanned.end < 0) json.fail('invalid number');
-      json.i = scanned.end;
+      const x = json.number();
       if (n < MAX_DIMS) {
         if (n >= this.vector.length) this.grow(n + 1);
         this.vector[n] = x; // the store rounds the double to float32: Math.fround(Number(text))
@@ -180,11 +181,9 @@ export class LineDecoder {
       this.note('not_a_number', `embedding element ${n} is ${describe(value)}, not a number`);
     }
     const sep = json.peek();
-    json.i++;
-    if (sep === 44) return false;
-    if (sep === 93) return true;
-    json.i--;
-    return json.fail("expected ',' or ']' in the embedding");
+    if (sep !== 44 && sep !== 93) return json.fail("expected ',' or ']' in the embedding");
+    json.skip(1);
+    return sep === 93;
   }
 
   private outOfRange(n: number, f: number): void {
@@ -195,7 +194,7 @@ export class LineDecoder {
   private base64(): void {
     const json = this.json;
     const span = json.plainStringSpan();
-    const text = span ? json.b.toString('latin1', span[0], span[1]) : json.string();
+    const text = span ? json.bytes.toString('latin1', span[0], span[1]) : json.string();
     const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
     const size = (text.length / 4) * 3 - padding;
     if (text.length % 4 !== 0) return this.notBase64(span, 'its length is not a multiple of 4');
@@ -234,8 +233,9 @@ export class LineDecoder {
     // falls short), and a good embedding pays nothing for the check.
     const json = this.json;
     if (span) {
+      const b = json.bytes;
       for (let k = span[0]; k < span[1]; k++) {
-        if (json.b[k] < 32) { json.i = k; json.fail('control character in a string'); }
+        if (b[k] < 32) json.failAt(k, 'control character in a string');
       }
     }
     this.note('bad_base64', `embedding is a string but not base64: ${why}`);
