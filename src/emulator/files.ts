@@ -2,6 +2,7 @@
 // batches. Output content is rendered on first read, so a batch of thousands of 3072-float vectors
 // costs nothing until someone downloads it.
 import { ApiError, type Route } from './http.js';
+import { LABEL_FIELD } from './label.js';
 import { cursorPage, type ListPage } from './list.js';
 import { parseMultipart } from './multipart.js';
 
@@ -15,6 +16,7 @@ export interface FileObject {
   status: 'processed';
   expires_at: number | null;
   status_details: string | null;
+  [LABEL_FIELD]: true;
 }
 
 export class StoredFile {
@@ -48,6 +50,7 @@ export class StoredFile {
       status: 'processed',
       expires_at: null,
       status_details: null,
+      [LABEL_FIELD]: true,
     };
   }
 }
@@ -91,7 +94,7 @@ export class FileStore {
     if (purpose === undefined) throw ApiError.invalid("Missing required parameter: 'purpose'.", 'purpose');
     if (!file) throw ApiError.invalid("Missing required parameter: 'file'.", 'file');
     // This server only runs batches; any other purpose is a client bug worth failing loudly on.
-    if (purpose !== 'batch') throw ApiError.invalid(`Invalid value for 'purpose': '${purpose}'. This test server accepts 'batch' only.`, 'purpose');
+    if (purpose !== 'batch') throw ApiError.invalid(`Invalid value for 'purpose': '${purpose}'. The vecfill emulator accepts 'batch' only.`, 'purpose');
     if (!file.filename?.endsWith('.jsonl')) throw ApiError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
     // Copy: the part is a view into the request body.
     return this.add(file.filename, 'batch', Buffer.from(file.data));
