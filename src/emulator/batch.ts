@@ -185,13 +185,15 @@ export class BatchRecord {
     const notRunCode = ending === 'cancelled' ? 'batch_cancelled' : 'batch_expired';
     const id = this.json.id;
 
-    const outputIds = idMaker(`${this.env.seed}:${id}:output`);
-    const errorIds = idMaker(`${this.env.seed}:${id}:error`);
-    const output = () => jsonl(succeeded.map((o) => resultLine(o.request, o.outcome, outputIds)));
-    const errors = () => jsonl([
-      ...refused.map((o) => resultLine(o.request, o.outcome, errorIds)),
-      ...notRun.map((r) => notRunLine(r, notRunCode, errorIds)),
-    ]);
+    // Rendered afresh on each read (files.ts), so each render starts its ids from the seed again.
+    const output = () => {
+      const ids = idMaker(`${this.env.seed}:${id}:output`);
+      return jsonl(succeeded.map((o) => resultLine(o.request, o.outcome, ids)));
+    };
+    const errors = () => {
+      const ids = idMaker(`${this.env.seed}:${id}:error`);
+      return jsonl([...refused.map((o) => resultLine(o.request, o.outcome, ids)), ...notRun.map((r) => notRunLine(r, notRunCode, ids))]);
+    };
     this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output).id : null;
     this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors).id : null;
 
@@ -205,6 +207,8 @@ export class BatchRecord {
   }
 }
 
+// Line by line into one Buffer: 50,000 lines of 3072 floats are more than a string can hold.
 function jsonl(lines: string[]): Buffer {
-  return Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+  const newline = Buffer.from('\n');
+  return Buffer.concat(lines.flatMap((line) => [Buffer.from(line, 'utf8'), newline]));
 }

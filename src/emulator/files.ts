@@ -1,6 +1,7 @@
 // The Files API: batch input files uploaded by the client, output and error files written by
-// batches. Output content is rendered on first read, so a batch of thousands of 3072-float vectors
-// costs nothing until someone downloads it.
+// batches. Output content is rendered on each read and never kept (only its size is), so a batch of
+// thousands of 3072-float vectors costs nothing until someone downloads it, and nothing after: an
+// emulator that runs all day holds the inputs, not the outputs.
 import { ApiError, type Route } from './http.js';
 import { LABEL_FIELD } from './label.js';
 import { cursorPage, type ListPage } from './list.js';
@@ -20,7 +21,7 @@ export interface FileObject {
 }
 
 export class StoredFile {
-  private rendered: Buffer | null = null;
+  private size: number | null = null;
 
   constructor(
     readonly id: string,
@@ -31,8 +32,13 @@ export class StoredFile {
   ) {}
 
   get content(): Buffer {
-    this.rendered ??= typeof this.source === 'function' ? this.source() : this.source;
-    return this.rendered;
+    const content = typeof this.source === 'function' ? this.source() : this.source;
+    this.size = content.length;
+    return content;
+  }
+
+  get bytes(): number {
+    return this.size ?? this.content.length;
   }
 
   text(): string {
@@ -43,7 +49,7 @@ export class StoredFile {
     return {
       id: this.id,
       object: 'file',
-      bytes: this.content.length,
+      bytes: this.bytes,
       created_at: this.createdAt,
       filename: this.filename,
       purpose: this.purpose,
