@@ -1,5 +1,7 @@
 // One vocabulary of batch states (src/batch/states.ts): no other file of src/ or sql/ spells a batch
-// status; the SQL takes the lists as parameters. And the lists agree with each other.
+// status; the SQL takes the lists as parameters. And the lists agree with each other. The emulator
+// (src/emulator) is the exception: it stands for the API, the other side of the wire, and spells the
+// API's states on its own, so that a mistake in states.ts cannot hide by being shared with it.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -25,7 +27,7 @@ test('no file but states.ts spells a batch status', async () => {
   const literal = new RegExp(`'(${ALL.join('|')})'`);
   const found: string[] = [];
   for (const file of [...(await files(join(ROOT, 'src'))), ...(await files(join(ROOT, 'sql')))]) {
-    if (file.endsWith(join('batch', 'states.ts'))) continue;
+    if (file.endsWith(join('batch', 'states.ts')) || file.startsWith(join(ROOT, 'src', 'emulator'))) continue;
     const lines = (await readFile(file, 'utf8')).split('\n');
     lines.forEach((line, i) => {
       if (!line.trim().startsWith('//') && !line.trim().startsWith('--') && literal.test(line)) found.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);

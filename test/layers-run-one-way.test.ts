@@ -1,6 +1,8 @@
 // The layers run one way (DESIGN.md): cli → batch → ingest → db. A module imports only from its own
 // layer or one below; errors.ts stands beside them all and imports none of them; index.ts (the library)
-// may import any layer but the CLI. Walks every import of src/, type-only ones included.
+// may import any layer but the CLI. The emulator (the local Batch API of vecfill emulate) stands beside
+// the layers too: it imports none of them, and only the CLI imports it, so the code under test never
+// leans on the server it is tested against. Walks every import of src/, type-only ones included.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +19,7 @@ function layerOf(file: string): string {
 }
 
 function allowed(from: string, to: string): boolean {
+  if (to === 'emulator') return from === 'cli' || from === 'emulator';
   if (to === 'errors') return true;
   if (from === 'errors') return false;
   if (from === 'index') return to !== 'cli';
@@ -58,4 +61,9 @@ test('the check itself: an upward import is caught', () => {
   assert.equal(allowed('errors', 'db'), false);
   assert.equal(allowed('cli', 'db'), true);
   assert.equal(allowed('ingest', 'errors'), true);
+  assert.equal(allowed('batch', 'emulator'), false);
+  assert.equal(allowed('index', 'emulator'), false);
+  assert.equal(allowed('emulator', 'db'), false);
+  assert.equal(allowed('emulator', 'index'), false);
+  assert.equal(allowed('cli', 'emulator'), true);
 });

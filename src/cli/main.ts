@@ -15,6 +15,7 @@ Commands:
   cancel [BATCH...]   cancel batches in flight
   retry               write request files for the rows that may be tried again
   run                 the whole round trip, resumable: prepare, submit, poll, ingest, retry
+  emulate             serve a local Batch API whose vectors are emulated, for tests and demos
 
 Run "vecfill <command> --help" for a command's options.
 
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cancel: async () => { const m = await import('./cancel.js'); return { run: m.cancelCommand, help: m.CANCEL_HELP }; },
   retry: async () => { const m = await import('./retry.js'); return { run: m.retryCommand, help: m.RETRY_HELP }; },
   run: async () => { const m = await import('./run-command.js'); return { run: m.runCommand, help: m.RUN_HELP }; },
+  emulate: async () => { const m = await import('./emulate.js'); return { run: m.emulateCommand, help: m.EMULATE_HELP }; },
 };
 
 export async function main(argv: string[]): Promise<number> {

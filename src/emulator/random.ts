@@ -1,5 +1,5 @@
-// Deterministic randomness: every id, shuffle and vector the fake server produces is a pure
-// function of a seed, so a failing test fails the same way on every run.
+// Deterministic randomness: every id, shuffle and fault the emulator produces is a pure function of
+// a seed, so a failing test fails the same way on every run.
 import { createHash } from 'node:crypto';
 
 /** A PRNG (sfc32) seeded from the SHA-256 of `key`; returns floats in [0, 1). */

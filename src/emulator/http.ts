@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { LABEL_HEADER } from './label.js';
 
 export type Reply =
   | { status: number; json: unknown; headers?: Record<string, string> }
@@ -97,7 +98,7 @@ function prepared(reply: Reply): { head: Record<string, string>; body: Buffer } 
   const body = 'json' in reply ? Buffer.from(JSON.stringify(reply.json)) : reply.bytes;
   const type = 'json' in reply ? 'application/json' : reply.contentType;
   const extra = 'json' in reply ? reply.headers : undefined;
-  return { head: { 'content-type': type, 'content-length': String(body.length), ...extra }, body };
+  return { head: { 'content-type': type, 'content-length': String(body.length), ...extra, [LABEL_HEADER]: '1' }, body };
 }
 
 function* chunksOf(bytes: Buffer): Generator<Buffer> {

@@ -1,14 +1,5 @@
-// The vectors the fake server returns, and the two ways OpenAI prints them. Tests compute the same
-// vector with expectedEmbedding() and compare what landed in the database bit for bit.
-import { seededRandom } from './random.js';
-
-/** Deterministic float32 vector for (text, dims): values uniform in [-0.05, 0.05). */
-export function expectedEmbedding(text: string, dims: number): Float32Array {
-  const random = seededRandom(`embedding:${dims}:${text}`);
-  const vector = new Float32Array(dims);
-  for (let i = 0; i < dims; i++) vector[i] = (random() * 2 - 1) * 0.05;
-  return vector;
-}
+// How the API prints a float32 vector: as little-endian bytes in base64, or as JSON numbers in their
+// shortest float32 form, the way Python's repr prints them.
 
 /** Little-endian float32 bytes as base64: the API's `encoding_format: "base64"`. */
 export function float32Base64(vector: Float32Array): string {

@@ -1,5 +1,7 @@
-// What a test can see and steer: the stored files and batches, the request log, the keys sent,
-// and controls that move batches or inject failures without going through the API.
+// The emulator's in-process handle: what it holds (the stored files and batches, the request log,
+// the keys sent) and controls that move batches or inject failures without going through the API.
+// They need the stores themselves, so they live beside them; `vecfill emulate` offers the part that
+// options can say (steps, fault rates, expiring batches), and the tests, in-process, use all of it.
 import type { Api, LoggedRequest } from './api.js';
 import type { BatchObject, BatchRecord } from './batch.js';
 import type { BatchStore } from './batches.js';
@@ -10,7 +12,7 @@ import type { BatchError } from './requests.js';
 
 export type { LoggedRequest };
 
-export interface OpenAIServerState {
+export interface EmulatorState {
   /** Live files (uploads, outputs, error files) in creation order; `.content` holds the bytes. */
   readonly files: ReadonlyMap<string, StoredFile>;
   readonly deletedFileIds: ReadonlySet<string>;
@@ -48,7 +50,7 @@ export function controls(parts: {
   flaky: FlakyGate;
   getAutoAdvance: () => boolean;
   setAutoAdvance: (on: boolean) => void;
-}): OpenAIServerState {
+}): EmulatorState {
   const { files, batches, api, flaky } = parts;
   return {
     files: files.files,
@@ -76,7 +78,7 @@ export function controls(parts: {
     },
     failBatch(batchId, error = {}) {
       const batch = batches.get(batchId);
-      batch.fail([{ code: 'server_error', message: 'The batch failed (failed by the test).', param: null, line: null, ...error }]);
+      batch.fail([{ code: 'server_error', message: 'The batch failed (failed on purpose through the emulator\'s controls).', param: null, line: null, ...error }]);
       return batch.json;
     },
     expireBatch(batchId) {

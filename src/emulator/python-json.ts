@@ -1,6 +1,6 @@
 // Batch output files are written by Python (json.dumps defaults): ", " and ": " separators and
 // non-ASCII escaped as \uXXXX. Readers that only cope with compact JSON break on the real thing, so
-// the fake writes the same bytes.
+// the emulator writes the same bytes.
 
 /** Already-serialized JSON, inserted verbatim (used for float arrays in their float32 repr). */
 export class RawJson {

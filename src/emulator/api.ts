@@ -1,5 +1,6 @@
 // The front door: every request is logged, authenticated, possibly failed on purpose (flaky.ts),
 // then routed; a fault that comes after handling (an error, a drop, a cut) is applied to the reply.
+// Once the client has its answer (or none), the entry goes to `onAnswered` (vecfill emulate's log).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault, FaultCounts } from './faults.js';
 import type { FlakyGate } from './flaky.js';
@@ -31,6 +32,7 @@ export class Api {
     private readonly routes: Route[],
     private readonly gate: FlakyGate,
     private readonly requiredKey: string | undefined,
+    private readonly onAnswered: (entry: LoggedRequest) => void = () => {},
   ) {}
 
   /** The faults injected so far, counted from the log. */
@@ -70,14 +72,18 @@ export class Api {
   private async send(res: ServerResponse, entry: LoggedRequest, reply: Reply, fault: Fault | null): Promise<void> {
     if (fault?.kind === 'cut' && reply.status !== 200) fault = null; // only a success is cut; an error goes whole
     if (fault) entry.injected = fault.kind;
-    if (fault?.kind === 'drop') return void res.destroy();
-    if (fault?.kind === 'error') reply = fault.reply; // after handling, it replaces the handler's answer
-    entry.status = reply.status;
-    try {
-      await (fault?.kind === 'cut' ? writeCut(res, reply) : writeReply(res, reply));
-    } catch {
-      res.destroy(); // the client went away mid-download; nothing to report
+    if (fault?.kind === 'drop') {
+      res.destroy();
+    } else {
+      if (fault?.kind === 'error') reply = fault.reply; // after handling, it replaces the handler's answer
+      entry.status = reply.status;
+      try {
+        await (fault?.kind === 'cut' ? writeCut(res, reply) : writeReply(res, reply));
+      } catch {
+        res.destroy(); // the client went away mid-download; nothing to report
+      }
     }
+    this.onAnswered(entry);
   }
 
   private async route(req: IncomingMessage, entry: LoggedRequest, query: URLSearchParams, body: Buffer): Promise<Reply> {
@@ -103,10 +109,10 @@ export class Api {
   }
 }
 
-// ApiErrors are answers; anything else is a bug in this server, reported without a retry so the
-// failing test shows it at once.
+// ApiErrors are answers; anything else is a bug in the emulator, reported without a retry so the
+// client stops at once and shows it.
 function errorReply(error: unknown): Reply {
   if (error instanceof ApiError) return error.reply();
-  const message = `test server bug: ${error instanceof Error ? error.stack : String(error)}`;
+  const message = `vecfill emulator bug: ${error instanceof Error ? error.stack : String(error)}`;
   return new ApiError(500, message, 'server_error').reply({ 'x-should-retry': 'false' });
 }

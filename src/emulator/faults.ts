@@ -79,7 +79,7 @@ export function retryAfter(ms: number): Record<string, string> {
   return { 'retry-after-ms': String(ms), 'retry-after': String(Math.ceil(ms / 1000)) };
 }
 
-const INJECTED = '(injected by the test server)';
+const INJECTED = '(injected by the vecfill emulator)';
 
 /** An error in OpenAI's shape for an injected status. */
 export function errorReply(status: number, headers: Record<string, string> | null): Reply {

@@ -50,7 +50,7 @@ export class BatchStore {
   private create(body: Record<string, unknown>): BatchRecord {
     const { input_file_id: inputFileId, endpoint, completion_window: window } = body;
     if (typeof inputFileId !== 'string') throw ApiError.invalid("Missing required parameter: 'input_file_id'.", 'input_file_id');
-    if (endpoint !== '/v1/embeddings') throw ApiError.invalid(`Invalid value for 'endpoint': ${JSON.stringify(endpoint)}. This test server runs /v1/embeddings batches only.`, 'endpoint');
+    if (endpoint !== '/v1/embeddings') throw ApiError.invalid(`Invalid value for 'endpoint': ${JSON.stringify(endpoint)}. The vecfill emulator runs /v1/embeddings batches only.`, 'endpoint');
     if (window !== '24h') throw ApiError.invalid(`Invalid value for 'completion_window': ${JSON.stringify(window)}. Supported values are: '24h'.`, 'completion_window');
     const metadata = checkMetadata(body.metadata);
     const file = this.config.files.get(inputFileId);
@@ -89,7 +89,7 @@ export class BatchStore {
     if (enqueued + tokens <= limit) return null;
     return {
       code: 'token_limit_exceeded',
-      message: `Enqueued token limit reached for ${model} in organization org-test. Limit: ${limit.toLocaleString('en-US')} enqueued tokens. Please try submitting fewer tasks or wait for existing tasks to complete.`,
+      message: `Enqueued token limit reached for ${model} in organization org-emulated. Limit: ${limit.toLocaleString('en-US')} enqueued tokens. Please try submitting fewer tasks or wait for existing tasks to complete.`,
       param: null,
       line: null,
     };

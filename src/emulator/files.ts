@@ -1,7 +1,9 @@
 // The Files API: batch input files uploaded by the client, output and error files written by
-// batches. Output content is rendered on first read, so a batch of thousands of 3072-float vectors
-// costs nothing until someone downloads it.
+// batches. Output content is rendered on each read and never kept (only its size is), so a batch of
+// thousands of 3072-float vectors costs nothing until someone downloads it, and nothing after: an
+// emulator that runs all day holds the inputs, not the outputs.
 import { ApiError, type Route } from './http.js';
+import { LABEL_FIELD } from './label.js';
 import { cursorPage, type ListPage } from './list.js';
 import { parseMultipart } from './multipart.js';
 
@@ -15,10 +17,11 @@ export interface FileObject {
   status: 'processed';
   expires_at: number | null;
   status_details: string | null;
+  [LABEL_FIELD]: true;
 }
 
 export class StoredFile {
-  private rendered: Buffer | null = null;
+  private size: number | null = null;
 
   constructor(
     readonly id: string,
@@ -29,8 +32,13 @@ export class StoredFile {
   ) {}
 
   get content(): Buffer {
-    this.rendered ??= typeof this.source === 'function' ? this.source() : this.source;
-    return this.rendered;
+    const content = typeof this.source === 'function' ? this.source() : this.source;
+    this.size = content.length;
+    return content;
+  }
+
+  get bytes(): number {
+    return this.size ?? this.content.length;
   }
 
   text(): string {
@@ -41,13 +49,14 @@ export class StoredFile {
     return {
       id: this.id,
       object: 'file',
-      bytes: this.content.length,
+      bytes: this.bytes,
       created_at: this.createdAt,
       filename: this.filename,
       purpose: this.purpose,
       status: 'processed',
       expires_at: null,
       status_details: null,
+      [LABEL_FIELD]: true,
     };
   }
 }
@@ -91,7 +100,7 @@ export class FileStore {
     if (purpose === undefined) throw ApiError.invalid("Missing required parameter: 'purpose'.", 'purpose');
     if (!file) throw ApiError.invalid("Missing required parameter: 'file'.", 'file');
     // This server only runs batches; any other purpose is a client bug worth failing loudly on.
-    if (purpose !== 'batch') throw ApiError.invalid(`Invalid value for 'purpose': '${purpose}'. This test server accepts 'batch' only.`, 'purpose');
+    if (purpose !== 'batch') throw ApiError.invalid(`Invalid value for 'purpose': '${purpose}'. The vecfill emulator accepts 'batch' only.`, 'purpose');
     if (!file.filename?.endsWith('.jsonl')) throw ApiError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
     // Copy: the part is a view into the request body.
     return this.add(file.filename, 'batch', Buffer.from(file.data));

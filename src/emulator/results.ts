@@ -1,6 +1,8 @@
 // What happens to one request of a batch, and the output or error line that reports it. Outcomes
 // are decided up front (cheap); the vectors are only computed when a result file is read.
-import { expectedEmbedding, float32Base64, formatFloat32 } from './embedding.js';
+import { emulatedEmbedding } from './embedding.js';
+import { float32Base64, formatFloat32 } from './float32-text.js';
+import { LABEL_FIELD } from './label.js';
 import { pythonJson, RawJson, type PyValue } from './python-json.js';
 import type { EmbeddingRequest } from './requests.js';
 
@@ -54,7 +56,7 @@ export function outcomeOf(request: EmbeddingRequest, context: ResultContext): Ou
   const text = request.inputs.join('\n');
   const { refuse, rateLimit, serverError } = context.markers;
   if (text.includes(refuse)) {
-    return refused(400, { message: 'This input was refused by the test server (it contains the refuse marker).', type: 'invalid_request_error', param: null, code: null });
+    return refused(400, { message: `This input was refused by the vecfill emulator (it contains the refuse marker ${refuse}).`, type: 'invalid_request_error', param: null, code: null });
   }
   if (text.includes(rateLimit)) {
     return refused(429, { message: `Rate limit reached for ${request.model} on tokens per min (TPM). Please try again later.`, type: 'tokens', param: null, code: 'rate_limit_exceeded' });
@@ -103,7 +105,7 @@ export function resultLine(request: EmbeddingRequest, outcome: Outcome, nextId: 
       }
     : { error: { ...outcome.error } };
   const response = { status_code: outcome.ok ? 200 : outcome.status, request_id: nextId(''), body };
-  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response, error: null });
+  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response, error: null, [LABEL_FIELD]: true });
 }
 
 const NOT_RUN_MESSAGES = {
@@ -114,11 +116,11 @@ const NOT_RUN_MESSAGES = {
 /** The error-file line of a request that never ran because its batch expired or was cancelled. */
 export function notRunLine(request: EmbeddingRequest, code: keyof typeof NOT_RUN_MESSAGES, nextId: (prefix: string) => string): string {
   const error = { code, message: NOT_RUN_MESSAGES[code] };
-  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response: null, error });
+  return pythonJson({ id: nextId('batch_req_'), custom_id: request.customId, response: null, error, [LABEL_FIELD]: true });
 }
 
 function printedEmbedding(text: string, outcome: { dims: number; format: 'float' | 'base64' }): PyValue {
-  const vector = expectedEmbedding(text, outcome.dims);
+  const vector = emulatedEmbedding(text, outcome.dims);
   if (outcome.format === 'base64') return float32Base64(vector);
   return new RawJson(`[${Array.from(vector, formatFloat32).join(', ')}]`);
 }

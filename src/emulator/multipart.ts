@@ -1,5 +1,5 @@
 // Just enough multipart/form-data to read what the SDK's FormData upload sends: named fields and
-// one file. The whole body is in memory, which is fine at test sizes.
+// one file. The whole body is in memory, which is fine at the sizes an emulator serves (tests, demos).
 import { ApiError } from './http.js';
 
 export interface FormPart {

@@ -1,8 +1,10 @@
 // One batch's life: validating → in_progress → finalizing → completed, or failed / expired /
-// cancelling → cancelled. It moves only when stepped (a client's GET, or a test's control), never
-// by the clock, so tests are instant and exactly repeatable.
+// cancelling → cancelled. It moves only when stepped (a client's GET, or a control), never by the
+// clock: a client sees every phase in order however fast or slow it polls, and a test is instant and
+// exactly repeatable.
 import type { StoredFile } from './files.js';
 import { ApiError } from './http.js';
+import { LABEL_FIELD, resultFileName } from './label.js';
 import { idMaker, seededRandom, shuffled } from './random.js';
 import type { BatchError, EmbeddingRequest } from './requests.js';
 import { notRunLine, outcomeOf, resultLine, type ResultContext } from './results.js';
@@ -12,7 +14,7 @@ export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing'
 export type Phase = 'validating' | 'in_progress' | 'finalizing' | 'cancelling';
 const PHASES: ReadonlySet<BatchStatus> = new Set(['validating', 'in_progress', 'finalizing', 'cancelling']);
 
-/** A batch exactly as the API serves it: unset fields are null, as OpenAI sends them. */
+/** A batch as the API serves it (unset fields are null, as OpenAI sends them), labelled as emulated. */
 export interface BatchObject {
   id: string;
   object: 'batch';
@@ -42,6 +44,7 @@ export interface BatchObject {
     output_tokens_details: { reasoning_tokens: number };
     total_tokens: number;
   };
+  [LABEL_FIELD]: true;
 }
 
 /** What the batch will do, decided when it is created. */
@@ -89,6 +92,7 @@ export class BatchRecord {
       completed_at: null, failed_at: null, expired_at: null, cancelling_at: null, cancelled_at: null,
       request_counts: { total: 0, completed: 0, failed: 0 }, metadata, model: null,
       usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
+      [LABEL_FIELD]: true,
     };
   }
 
@@ -181,15 +185,17 @@ export class BatchRecord {
     const notRunCode = ending === 'cancelled' ? 'batch_cancelled' : 'batch_expired';
     const id = this.json.id;
 
-    const outputIds = idMaker(`${this.env.seed}:${id}:output`);
-    const errorIds = idMaker(`${this.env.seed}:${id}:error`);
-    const output = () => jsonl(succeeded.map((o) => resultLine(o.request, o.outcome, outputIds)));
-    const errors = () => jsonl([
-      ...refused.map((o) => resultLine(o.request, o.outcome, errorIds)),
-      ...notRun.map((r) => notRunLine(r, notRunCode, errorIds)),
-    ]);
-    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(`${id}_output.jsonl`, output).id : null;
-    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(`${id}_error.jsonl`, errors).id : null;
+    // Rendered afresh on each read (files.ts), so each render starts its ids from the seed again.
+    const output = () => {
+      const ids = idMaker(`${this.env.seed}:${id}:output`);
+      return jsonl(succeeded.map((o) => resultLine(o.request, o.outcome, ids)));
+    };
+    const errors = () => {
+      const ids = idMaker(`${this.env.seed}:${id}:error`);
+      return jsonl([...refused.map((o) => resultLine(o.request, o.outcome, ids)), ...notRun.map((r) => notRunLine(r, notRunCode, ids))]);
+    };
+    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output).id : null;
+    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors).id : null;
 
     // Requests that never ran count as neither completed nor failed, so completed + failed < total
     // tells a reader the error file holds more than refusals.
@@ -201,6 +207,8 @@ export class BatchRecord {
   }
 }
 
+// Line by line into one Buffer: 50,000 lines of 3072 floats are more than a string can hold.
 function jsonl(lines: string[]): Buffer {
-  return Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+  const newline = Buffer.from('\n');
+  return Buffer.concat(lines.flatMap((line) => [Buffer.from(line, 'utf8'), newline]));
 }
