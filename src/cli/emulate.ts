@@ -18,6 +18,7 @@ stderr. Any API key is accepted, and none is logged. A batch moves one phase (va
 in_progress, finalizing, completed) each time it is retrieved, not with time, so a client sees
 every phase however often it polls; listing batches does not move them. An input containing
 REFUSE fails with HTTP 400 in the error file, RATELIMIT with 429, SERVERERR with 500.
+POST /v1/embeddings answers at once with the same vectors (for vecfill similar --text).
 
 Options:
   --port N                  port to listen on (default: 0, any free port)

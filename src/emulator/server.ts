@@ -1,5 +1,5 @@
-// A local stand-in for the OpenAI Files + Batches API (embeddings batches), driven through the official
-// SDK with `baseURL`: `vecfill emulate` serves it, the tests start it in-process. Its vectors are
+// A local stand-in for the OpenAI Files + Batches API (embeddings batches) and the embeddings endpoint
+// itself, driven through the official SDK with `baseURL`: `vecfill emulate` serves it, the tests start it in-process. Its vectors are
 // emulated (embedding.ts), and everything it serves says so (label.ts). Deterministic: batches advance
 // one phase per GET of the batch (or by the controls), ids, output orders and faults come from a seed.
 //
@@ -18,6 +18,7 @@ import { Api, type LoggedRequest } from './api.js';
 import type { Phase } from './batch.js';
 import { BatchStore, type NewBatch } from './batches.js';
 import { controls, type EmulatorState } from './controls.js';
+import { embeddingRoutes } from './embeddings.js';
 import { FileStore } from './files.js';
 import { RandomFaults, type RandomFaultOptions } from './faults.js';
 import { FlakyGate, type FlakyRule } from './flaky.js';
@@ -81,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let autoAdvance = options.autoAdvance ?? true;
 
   const files = new FileStore(nextId, now);
+  const results = { markers: { ...DEFAULT_MARKERS, ...options.markers }, countTokens: options.countTokens ?? countWords };
   const batches = new BatchStore({
     files,
     nextId,
@@ -92,13 +94,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       steps: { validating: 1, in_progress: 1, finalizing: 1, cancelling: 1, ...options.steps },
       partialFraction,
       now,
-      results: { markers: { ...DEFAULT_MARKERS, ...options.markers }, countTokens: options.countTokens ?? countWords },
+      results,
       writeFile: (filename, render) => files.add(filename, 'batch_output', render),
     },
   });
   const random = options.faults ? new RandomFaults(options.faults, seed) : null;
   const flaky = new FlakyGate(options.flaky, options.retryAfterMs === undefined ? 1 : options.retryAfterMs, random);
-  const api = new Api([...files.routes(), ...batches.routes()], flaky, options.apiKey, options.onRequest);
+  const api = new Api([...files.routes(), ...batches.routes(), ...embeddingRoutes(results)], flaky, options.apiKey, options.onRequest);
 
   const server = createServer((req, res) => void api.handle(req, res));
   const host = options.host ?? '127.0.0.1';
