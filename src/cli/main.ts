@@ -16,6 +16,9 @@ Commands:
   retry               write request files for the rows that may be tried again
   run                 the whole round trip, resumable: prepare, submit, poll, ingest, retry
   emulate             serve a local Batch API whose vectors are emulated, for tests and demos
+  demo                fill a table of short texts through the emulated Batch API and show
+                      nearest neighbours: the whole round trip, no key needed
+  similar             the rows nearest to a row or a text, to check a result by eye
 
 Run "vecfill <command> --help" for a command's options.
 
@@ -38,6 +41,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   retry: async () => { const m = await import('./retry.js'); return { run: m.retryCommand, help: m.RETRY_HELP }; },
   run: async () => { const m = await import('./run-command.js'); return { run: m.runCommand, help: m.RUN_HELP }; },
   emulate: async () => { const m = await import('./emulate.js'); return { run: m.emulateCommand, help: m.EMULATE_HELP }; },
+  demo: async () => { const m = await import('./demo.js'); return { run: m.demoCommand, help: m.DEMO_HELP }; },
+  similar: async () => { const m = await import('./similar.js'); return { run: m.similarCommand, help: m.SIMILAR_HELP }; },
 };
 
 export async function main(argv: string[]): Promise<number> {
