@@ -6,7 +6,7 @@ import { runCli, ROOT } from './helpers/cli.js';
 
 test('README holds the exact --help of vecfill and of every command', async () => {
   const readme = await readFile(`${ROOT}/README.md`, 'utf8');
-  for (const args of [['--help'], ...['ingest', 'prepare', 'submit', 'status', 'cancel', 'retry', 'run', 'emulate'].map((c) => [c, '--help'])]) {
+  for (const args of [['--help'], ...['ingest', 'prepare', 'submit', 'status', 'cancel', 'retry', 'run', 'emulate', 'demo', 'similar'].map((c) => [c, '--help'])]) {
     const res = await runCli(args);
     assert.equal(res.code, 0, res.stderr);
     assert.ok(readme.includes('```\n' + res.stdout + '```'), `README lacks the current output of vecfill ${args.join(' ')}`);

@@ -30,7 +30,7 @@ const TEXTS_URL = new URL('../../demo/texts.tsv', import.meta.url);
 export const DEMO_HELP = `Usage: vecfill demo [options]
 
 Shows vecfill at work with no key and no bill: creates the table demo_docs (id, topic, body,
-embedding vector(${DIMS})) from ${'3,000'} short texts on six topics that ship with vecfill (dropping
+embedding vector(${DIMS})) from 3,000 short texts on six topics that ship with vecfill (dropping
 any demo_docs there is, so each demo starts over), starts a local Batch API in-process, runs
 the whole vecfill run round trip against it (progress on stderr), then prints the nearest
 neighbours of one row per topic. The vectors are EMULATED (a hashed bag of words: texts that
@@ -41,7 +41,9 @@ Options:
   --rows N      use only the first N texts (default: all)
   -h, --help    this help
 
-Afterwards: vecfill similar --table demo_docs --id 42 --text-column body
+Afterwards, look around:
+  vecfill similar --table demo_docs --id 42 --text-column body
+  vecfill similar --table demo_docs --text "a gusty sail" --emulated --text-column body
 
 Exit codes: 0 done; 1 failed; 2 usage error.
 `;
@@ -125,7 +127,9 @@ function describe(s: RunSummary, shown: DemoNeighbours[], seconds: number, withD
     '',
     "These vectors are EMULATED (a hashed bag of words from vecfill's local Batch API), not a model's:",
     'rows are near when they share words, not meaning. With OPENAI_API_KEY, vecfill run fills a table',
-    `with a model's vectors. Look around: vecfill similar --table ${DEMO_TABLE} --id 42 --text-column body${withDb ? ' --db …' : ''}`,
+    "with a model's vectors. Look around:",
+    `  vecfill similar --table ${DEMO_TABLE} --id 42 --text-column body${withDb ? ' --db …' : ''}`,
+    `  vecfill similar --table ${DEMO_TABLE} --text "a gusty sail" --emulated --text-column body${withDb ? ' --db …' : ''}`,
   );
   return out.join('\n') + '\n';
 }
