@@ -43,7 +43,7 @@ Options:
 
 Afterwards, look around:
   vecfill similar --table demo_docs --id 42 --text-column body
-  vecfill similar --table demo_docs --text "a gusty sail" --emulated --text-column body
+  vecfill similar --table demo_docs --text "the skipper reefed the mainsail" --emulated --text-column body
 
 Exit codes: 0 done; 1 failed; 2 usage error.
 `;
@@ -129,7 +129,7 @@ function describe(s: RunSummary, shown: DemoNeighbours[], seconds: number, withD
     'rows are near when they share words, not meaning. With OPENAI_API_KEY, vecfill run fills a table',
     "with a model's vectors. Look around:",
     `  vecfill similar --table ${DEMO_TABLE} --id 42 --text-column body${withDb ? ' --db …' : ''}`,
-    `  vecfill similar --table ${DEMO_TABLE} --text "a gusty sail" --emulated --text-column body${withDb ? ' --db …' : ''}`,
+    `  vecfill similar --table ${DEMO_TABLE} --text "the skipper reefed the mainsail" --emulated --text-column body${withDb ? ' --db …' : ''}`,
   );
   return out.join('\n') + '\n';
 }
