@@ -48,15 +48,14 @@ class IngestWritable extends Writable implements IngestStream {
 
   private async *chunks(): AsyncGenerator<Buffer> {
     for (;;) {
-      // Asking for the next chunk means the last one is taken: its writer may go on.
-      const held = this.held;
-      this.held = undefined;
-      held?.done();
       while (!this.held && !this.ended && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
       if (this.stopped) throw this.stopped;
-      const next = this.held as Held | undefined; // set by _write while this waited
+      const next = this.held;
       if (!next) return;
       yield next.chunk;
+      // Asked for the next chunk: this one is taken, and its writer may go on.
+      this.held = undefined;
+      next.done();
     }
   }
 
