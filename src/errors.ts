@@ -3,6 +3,7 @@
 // Errors of the database and the API themselves pass through as they are (a pg error keeps its
 // SQLSTATE in `code`), with messages that say what vecfill was doing.
 
+/** The `code` of each VecfillError. */
 export type VecfillErrorCode =
   | 'VECFILL_USAGE'
   | 'VECFILL_IDENTIFIER'
@@ -13,6 +14,7 @@ export type VecfillErrorCode =
   | 'VECFILL_API'
   | 'VECFILL_REJECTS';
 
+/** The base of vecfill's own errors: `code` tells them apart (`err instanceof VecfillError`). */
 export abstract class VecfillError extends Error {
   abstract readonly code: VecfillErrorCode;
 }

@@ -3,7 +3,9 @@
 // the database. The table is unchanged each time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ingest, streamSource } from '../src/index.js';
+import { streamSource } from '../src/index.js';
+// segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
+import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { createTable, DB_URL, dropTable, snapshot, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { ingest, type InputSource } from '../src/index.js';
+import type { InputSource } from '../src/index.js';
+// segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
+import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { createTable, DB_URL, dropTable, snapshot, sql, tableName } from './helpers/db.js';
 import { tempDir, writeLines } from './helpers/files.js';
 import { okLine } from './helpers/output.js';

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { ingest, streamSource } from '../src/index.js';
+import { streamSource } from '../src/index.js';
+// segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
+import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { countUpdates, createTable, DB_URL, dropTable, snapshot, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, PassThrough } from 'node:stream';
-import { ingest, streamSource } from '../src/index.js';
+import { streamSource } from '../src/index.js';
+// segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
+import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { createTable, DB_URL, dropTable, storedVector, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../src/db/db.js';
-import { ingest } from '../src/index.js';
+// segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
+import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { SegmentPlan } from '../src/ingest/segment-plan.js';
 import { DB_URL, dropTable, sql, storedVector, tableName } from './helpers/db.js';
 import { tempDir, vectorOf, writeLines } from './helpers/files.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { prepare } from '../src/batch/prepare.js';
+import { prepareRequests as prepare } from '../src/batch/prepare.js'; // maxBytes is an internal knob
 import { freshDatabase, json, vecfill } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { useDb } from '../src/db/open.js';
 import { ensureLedger } from '../src/batch/ledger.js';
 import { prepare } from '../src/batch/prepare.js';
-import { submit } from '../src/batch/submit.js';
+import { submitFiles as submit } from '../src/batch/submit.js'; // with the test's own BatchApi
 import { BatchApi } from '../src/batch/api.js';
 import { API_KEY, docsTable, fakeOpenAI, freshDatabase, storedVector, vecfill } from './helpers/batch.js';
 import { childBackend, waitForBackendGone } from './helpers/activity.js';

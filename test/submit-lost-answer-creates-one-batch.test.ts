@@ -8,7 +8,7 @@ import { BatchApi } from '../src/batch/api.js';
 import { openaiClient } from '../src/batch/openai.js';
 import { prepare } from '../src/batch/prepare.js';
 import { runFill } from '../src/batch/run.js';
-import { submit } from '../src/batch/submit.js';
+import { submitFiles as submit } from '../src/batch/submit.js'; // with the test's own BatchApi
 import { API_KEY, fakeOpenAI, freshDatabase, storedVector } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';

@@ -9,14 +9,18 @@
 import { withTransaction, type Db } from '../db/db.js';
 import type { Batch } from 'openai/resources/batches';
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { useDb, type DbInput } from '../db/open.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target } from '../db/target.js';
-import { ingest, type IngestSummary } from '../ingest/ingest.js';
+import { ingestWith, type IngestSummary } from '../ingest/ingest.js';
 import type { ProgressListener } from '../ingest/progress.js';
+import { RejectsFile } from '../ingest/rejects-file.js';
+import type { RejectRecord } from '../ingest/rejects.js';
 import type { InputSource } from '../ingest/sources.js';
 import type { BatchApi } from './api.js';
-import { RetryClock, transientReason } from './api-retry.js';
+import { batchApi, type ApiInternals, type ApiOptions } from './api-options.js';
+import { COMMAND_RETRY_FOR_MS, RetryClock, transientReason } from './api-retry.js';
 import { FailureCollector } from './failures.js';
 import { ensureLedger, getBatch, insertBatch, markIngested, updateFromApi, type BatchRecord } from './ledger.js';
 import { isFailed, isFinal } from './states.js';
@@ -24,10 +28,11 @@ import { withBatchLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { TargetError } from '../errors.js';
 
-export interface BatchIngestOptions {
-  /** A connected client, outside a transaction (left open). */
-  db: Db;
-  api: BatchApi;
+/** What ingestBatch() takes. */
+export interface IngestBatchOptions extends ApiOptions {
+  /** A connection string, a connected pg client (left open, outside a transaction), or a Db: the
+   *  database whose ledger knows the batch. */
+  db: DbInput;
   batchId: string;
   /** Ingest again a batch that was already ingested. */
   force?: boolean;
@@ -35,15 +40,26 @@ export interface BatchIngestOptions {
   table?: string;
   idColumn?: string;
   column?: string;
-  /** Every reject record also goes here (left open). */
-  rejects?: Writable;
+  /** Where the reject records of the batch's lines go, one JSON object per line: a path (put in
+   *  place once the batch is ingested), or a stream (left open). Written just before COMMIT. */
+  rejects?: string | Writable;
+  /** Called with each reject record, just before COMMIT (a download started over leaves no trace). */
+  onReject?: (record: RejectRecord) => void;
   onProgress?: ProgressListener;
-  signal?: AbortSignal;
-  /** Events: a wait for another process's ingest of the batch, a download started over. */
-  log?: (line: string) => void;
 }
 
+/** ingestBatch()'s options inside vecfill: a connected Db, the BatchApi, a rejects stream. */
+export interface BatchIngestOptions extends Omit<IngestBatchOptions, 'db' | 'rejects'> {
+  /** A connected client, outside a transaction (left open). */
+  db: Db;
+  api: BatchApi;
+  /** Every reject record also goes here (left open). */
+  rejects?: Writable;
+}
+
+/** What ingestBatch() found and did. */
 export type BatchIngestOutcome =
+  /** Applied, in one transaction with the ledger's bookkeeping. */
   | 'ingested'
   /** Already ingested earlier: nothing done. */
   | 'already_ingested'
@@ -52,6 +68,7 @@ export type BatchIngestOutcome =
   /** Failed as a whole (no output): nothing to ingest, its rows may be submitted again. */
   | 'batch_failed';
 
+/** What ingestBatch() did with the batch. */
 export interface BatchIngestResult {
   batchId: string;
   outcome: BatchIngestOutcome;
@@ -63,7 +80,34 @@ export interface BatchIngestResult {
 
 class AlreadyIngested extends Error {}
 
-export async function ingestBatch(opts: BatchIngestOptions): Promise<BatchIngestResult> {
+/**
+ * Ingests a finished batch straight from the API: its output and error files streamed into one
+ * transaction (as ingest() would apply them), every row without a vector recorded in
+ * vecfill.row_failures, and the batch marked ingested in that same transaction. Expired and cancelled
+ * batches are ingested too (their partial output is paid for); one already ingested is left alone
+ * unless `force`; one not finished yet, or failed as a whole, is reported in `outcome`.
+ */
+export async function ingestBatch(opts: IngestBatchOptions): Promise<BatchIngestResult> {
+  const internal = opts as IngestBatchOptions & ApiInternals;
+  const api = batchApi(internal, COMMAND_RETRY_FOR_MS);
+  // Opened before the database: a rejects path that cannot be written fails before anything is done.
+  const file = typeof opts.rejects === 'string' ? await RejectsFile.open(opts.rejects) : undefined;
+  let result: BatchIngestResult;
+  try {
+    result = await useDb(opts.db, (db) => ingestBatchWith({
+      ...opts, db, api, rejects: file?.stream ?? (opts.rejects as Writable | undefined),
+      signal: file ? (opts.signal ? AbortSignal.any([opts.signal, file.failed]) : file.failed) : opts.signal,
+    }), 'vecfill ingest');
+  } catch (err) {
+    await file?.discard();
+    throw err;
+  }
+  await file?.commit();
+  return result;
+}
+
+/** ingestBatch() on a connected Db, with the BatchApi given. */
+export async function ingestBatchWith(opts: BatchIngestOptions): Promise<BatchIngestResult> {
   const { db, api, batchId } = opts;
   await ensureLedger(db);
   let rec = await getBatch(db, batchId);
@@ -106,16 +150,18 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
   // Reject records wait here until the try has read everything: a try that breaks off and starts over
   // must leave no trace in the caller's rejects file. They are written just before COMMIT, so that a
   // rejects file that cannot take them (a full disk) stops the COMMIT.
-  const held: (string | Buffer)[] = [];
-  const failures = new FailureCollector(new Writable({ write: (chunk, _enc, done) => { held.push(chunk); done(); } }));
+  const held: RejectRecord[] = [];
+  const failures = new FailureCollector();
   const done = { missing: 0 };
   const finalize = async (c: Db, counts: { rowsUpdated: number; tokens: number }) => {
     const locked = await getBatch(c, batchId, true);
     if (locked?.ingestedAt && !opts.force) throw new AlreadyIngested();
-    await failures.flushed();
     done.missing = await recordFailures(c, target, batchId, failures);
     await markIngested(c, batchId, counts);
-    if (opts.rejects) for (const chunk of held) if (!opts.rejects.write(chunk)) await once(opts.rejects, 'drain', { signal: opts.signal });
+    for (const record of held) {
+      opts.onReject?.(record);
+      if (opts.rejects && !opts.rejects.write(JSON.stringify(record) + '\n')) await once(opts.rejects, 'drain', { signal: opts.signal });
+    }
   };
   // A download that fails mid-ingest aborts the ingest through its signal: that is what stops the
   // COPY in progress before the ROLLBACK (an input that merely throws would leave the COPY open).
@@ -125,8 +171,12 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
   let summary: IngestSummary | null = null;
   try {
     if (inputs.length > 0) {
-      summary = await ingest({
-        db, ...targetSpec(rec), inputs, rejects: failures, beforeCommit: finalize, onProgress: opts.onProgress, signal,
+      summary = await ingestWith({
+        db, ...targetSpec(rec), inputs, beforeCommit: finalize, onProgress: opts.onProgress, signal,
+        onReject: (record) => {
+          failures.add(record);
+          held.push(record);
+        },
       });
     } else {
       // A final batch without either file (nothing ran): only the ledger changes.

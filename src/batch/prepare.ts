@@ -18,14 +18,22 @@ import { ledgerTarget } from './target-names.js';
 import { fitTokens } from './tokens.js';
 import { TargetError } from '../errors.js';
 
-export interface PrepareOptions extends TargetSpec, RequestFileLimits {
+/** What prepare() takes. */
+export interface PrepareOptions extends TargetSpec {
+  /** A connection string, a connected pg client (left open), or a Db. */
   db: DbInput;
+  /** The column with the text to embed. */
   textColumn: string;
   /** Raw SQL, ANDed to the selection: it is the user's own SQL, by design. */
   where?: string;
+  /** text-embedding-3-small (default), text-embedding-3-large, text-embedding-ada-002. */
   model?: string;
+  /** Ask for vectors of this many dimensions (text-embedding-3-* only). */
   dimensions?: number;
+  /** base64 (default: smaller and exact) or float. */
   encoding?: 'base64' | 'float';
+  /** Requests per file (default and maximum: 50,000). */
+  maxRequests?: number;
   /** Directory for the files (created if missing; default "."). */
   out?: string;
   /** File names: PREFIX-0001.jsonl …, PREFIX.manifest.json (default "requests"). */
@@ -34,9 +42,13 @@ export interface PrepareOptions extends TargetSpec, RequestFileLimits {
   truncate?: boolean;
   /** Leave out rows whose (not final) failures number this many or more (default: no limit). */
   maxAttempts?: number;
+  signal?: AbortSignal;
+}
+
+/** What retry() and run() pass besides. */
+export interface PrepareInternals extends RequestFileLimits {
   /** Only rows the ledger has seen fail or leave with a failed batch: the rows to retry (vecfill retry). */
   onlyRetry?: boolean;
-  signal?: AbortSignal;
 }
 
 /** A count and the first few row ids, for reports. */
@@ -45,6 +57,7 @@ export interface RowList {
   ids: string[];
 }
 
+/** What prepare() wrote, and the rows it left out. */
 export interface PrepareSummary {
   table: string;
   idColumn: string;
@@ -80,11 +93,20 @@ export interface PrepareSummary {
 const IDS_KEPT = 20;
 const FETCH_ROWS = 500;
 
-export async function prepare(opts: PrepareOptions): Promise<PrepareSummary> {
-  return useDb(opts.db, (client) => run(client, opts));
+/**
+ * Writes Batch API request files (and their manifest, for submit()) for the rows whose vector column is
+ * NULL, one /v1/embeddings request per row, custom_id = the row id; resolves with the estimate.
+ */
+export function prepare(opts: PrepareOptions): Promise<PrepareSummary> {
+  return prepareRequests(opts);
 }
 
-async function run(client: Db, opts: PrepareOptions): Promise<PrepareSummary> {
+/** prepare(), with the knobs of PrepareInternals. */
+export async function prepareRequests(opts: PrepareOptions & PrepareInternals): Promise<PrepareSummary> {
+  return useDb(opts.db, (client) => writeRequests(client, opts));
+}
+
+async function writeRequests(client: Db, opts: PrepareOptions & PrepareInternals): Promise<PrepareSummary> {
   const model = opts.model ?? DEFAULT_MODEL;
   const encoding = opts.encoding ?? 'base64';
   const target = await resolveTarget(client, opts);

@@ -11,6 +11,7 @@ export const MAX_REQUESTS_PER_FILE = 50_000;
 /** Bytes per file: half the 200 MB upload limit. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
+/** A request file written: its name, path, and what it holds. */
 export interface WrittenFile {
   /** The file name inside the output directory. */
   file: string;

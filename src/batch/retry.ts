@@ -6,12 +6,13 @@ import type { Db } from '../db/db.js';
 import { useDb } from '../db/open.js';
 import { resolveTarget } from '../db/target.js';
 import { ledgerExists } from './ledger.js';
-import { prepare, type PrepareOptions, type PrepareSummary } from './prepare.js';
+import { prepareRequests, type PrepareOptions, type PrepareSummary } from './prepare.js';
 import { withTargetLock } from './target-lock.js';
 import { ledgerTarget } from './target-names.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/** What retry() takes: prepare()'s options (files named retry-NNNN.jsonl by default). */
 export interface RetryOptions extends PrepareOptions {
   /** Rows that failed this many times are not retried (default 3). */
   maxAttempts?: number;
@@ -19,12 +20,17 @@ export interface RetryOptions extends PrepareOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Writes request files, as prepare() does, for the rows that may be tried again: vector still NULL,
+ * seen by the ledger, in no batch in flight, not failed for good, failed fewer than maxAttempts times.
+ * Model, dimensions and encoding default to those of the table's latest batch.
+ */
 export async function retry(opts: RetryOptions): Promise<PrepareSummary> {
   return useDb(opts.db, async (client) => {
     const last = await latestRequestShape(client, opts);
     // Rows are chosen as the one writer of the target: not while a run or submit is creating batches.
     const names = ledgerTarget(await resolveTarget(client, opts));
-    return await withTargetLock(client, names, { log: opts.log, signal: opts.signal }, () => prepare({
+    return await withTargetLock(client, names, { log: opts.log, signal: opts.signal }, () => prepareRequests({
       prefix: 'retry',
       ...opts,
       db: client,

@@ -23,31 +23,40 @@ import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptUnrecorded } from './adopt.js';
 import type { BatchApi } from './api.js';
+import { batchApi, type ApiInternals, type ApiOptions } from './api-options.js';
+import { RUN_RETRY_FOR_MS } from './api-retry.js';
 import { deleteFiles } from './delete-files.js';
-import { ingestBatch } from './ingest-batch.js';
+import { ingestBatchWith } from './ingest-batch.js';
 import { ensureLedger, listBatches, type BatchFilter, type BatchRecord, type LedgerTarget } from './ledger.js';
-import { prepare, type PrepareSummary } from './prepare.js';
+import { prepareRequests, type PrepareSummary } from './prepare.js';
 import { withReconnect } from './reconnect.js';
 import { DEFAULT_MAX_ATTEMPTS } from './retry.js';
 import { RequestQueue } from './run-queue.js';
 import { settleFailed } from './settle-failed.js';
 import { isEnqueued, isFailed, isFinal, isInFlight } from './states.js';
 import { refreshBatches } from './status.js';
-import { newRunId, submit } from './submit.js';
+import { newRunId, submitFiles } from './submit.js';
 import { withTargetLock } from './target-lock.js';
 import { ledgerTarget } from './target-names.js';
 
-export interface RunOptions extends TargetSpec {
+/** What run() takes (retryForMs, 30 minutes by default, is also how long a lost database connection
+ *  is waited for). */
+export interface RunOptions extends TargetSpec, ApiOptions {
   /** A connection string (reconnected when lost), or a connected client (left open; not reconnected). */
   db: DbInput;
-  /** The API, with its retry budget (--retry-for). */
-  api: BatchApi;
+  /** The column with the text to embed. */
   textColumn: string;
+  /** Only rows where this raw SQL holds (the caller's own SQL, by design). */
   where?: string;
+  /** text-embedding-3-small (default), text-embedding-3-large, text-embedding-ada-002. */
   model?: string;
+  /** Ask for vectors of this many dimensions (text-embedding-3-* only). */
   dimensions?: number;
+  /** base64 (default) or float. */
   encoding?: 'base64' | 'float';
+  /** Cut texts over the model's input limit to fit (default), or leave their rows out (false). */
   truncate?: boolean;
+  /** Requests per batch (default and maximum: 50,000). */
   maxRequests?: number;
   /** Seconds between polls (default 60). */
   pollInterval?: number;
@@ -60,11 +69,9 @@ export interface RunOptions extends TargetSpec {
   maxEnqueuedTokens?: number;
   /** Keep the uploaded input files and the batches' output and error files (default: delete them). */
   keepFiles?: boolean;
-  /** Progress and events, one line each (without newline). */
-  log?: (line: string) => void;
-  signal?: AbortSignal;
 }
 
+/** What run() did, and where the table is at the end. */
 export interface RunSummary {
   runId: string;
   table: string;
@@ -102,7 +109,18 @@ interface RunState {
   lastWait: string;
 }
 
-export async function runFill(opts: RunOptions): Promise<RunSummary> {
+/**
+ * The whole Batch API round trip for one table, until every selected row holds a vector or has failed
+ * for good: prepare, submit, poll, ingest each batch as it finishes, then retry the rows that may go
+ * again. Resumable: all state is in the ledger, so called again after a crash it polls the batches in
+ * flight instead of resubmitting them. A failure carries what was done in `summary`.
+ */
+export function run(opts: RunOptions): Promise<RunSummary> {
+  return runFill(opts);
+}
+
+/** run(), with the BatchApi given (ApiInternals). */
+export async function runFill(opts: RunOptions & ApiInternals): Promise<RunSummary> {
   const runId = newRunId();
   const state: RunState = {
     summary: {
@@ -111,7 +129,7 @@ export async function runFill(opts: RunOptions): Promise<RunSummary> {
     },
     turn: 0, tokenLimitTurns: 0, last: undefined, seen: new Map(), lastWait: '',
   };
-  const api = opts.api.withSignal(opts.signal);
+  const api = batchApi(opts, RUN_RETRY_FOR_MS).withSignal(opts.signal);
   try {
     if (typeof opts.db !== 'string') return await useDb(opts.db, (db) => loop(db, { ...opts, api }, state));
     return await withReconnect(opts.db, 'vecfill run', api.retry, (db) => loop(db, { ...opts, api }, state));
@@ -122,7 +140,7 @@ export async function runFill(opts: RunOptions): Promise<RunSummary> {
   }
 }
 
-async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary> {
+async function loop(db: Db, opts: RunOptions & { api: BatchApi }, st: RunState): Promise<RunSummary> {
   const log = opts.log ?? (() => {});
   const api = opts.api;
   const pollMs = (opts.pollInterval ?? 60) * 1000;
@@ -157,7 +175,7 @@ async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary>
           continue;
         }
         settled++;
-        const r = await ingestBatch({ db, api, batchId: rec.batchId, signal: opts.signal, log });
+        const r = await ingestBatchWith({ db, api, batchId: rec.batchId, signal: opts.signal, log });
         if (r.outcome === 'already_ingested') log(`${rec.batchId}: ingested by another vecfill`);
         if (r.outcome !== 'ingested') continue;
         if (!opts.keepFiles) await deleteFiles(api, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
@@ -198,7 +216,7 @@ async function loop(db: Db, opts: RunOptions, st: RunState): Promise<RunSummary>
  * written it while this one waited): with nothing in flight, prepare the rows that may be sent; then
  * submit the prepared files that fit. 'done': nothing in flight, nothing pending, nothing to send.
  */
-async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: LedgerTarget,
+async function chooseAndSubmit(db: Db, opts: RunOptions & { api: BatchApi }, st: RunState, names: LedgerTarget,
   filter: BatchFilter, queue: RequestQueue): Promise<'done' | 'submitted' | 'wait'> {
   const log = opts.log ?? (() => {});
   // Not yet ingested (or settled): in flight, or final and about to be ingested by someone.
@@ -215,7 +233,7 @@ async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: Le
     }
     st.turn++;
     const dir = await queue.open(db);
-    st.last = await prepare({
+    st.last = await prepareRequests({
       db, table: opts.table, idColumn: opts.idColumn, column: opts.column, textColumn: opts.textColumn, where: opts.where,
       model: opts.model, dimensions: opts.dimensions, encoding: opts.encoding, truncate: opts.truncate,
       maxRequests: opts.maxRequests, maxTokens: opts.maxEnqueuedTokens, out: dir, prefix: `${st.summary.runId}-${st.turn}`,
@@ -234,7 +252,7 @@ async function chooseAndSubmit(db: Db, opts: RunOptions, st: RunState, names: Le
   const waitingFiles = queue.length - files.length;
   log(`submitting ${files.reduce((k, f) => k + f.requests, 0)} requests in ${files.length} file${files.length === 1 ? '' : 's'} ` +
     `(~${files.reduce((k, f) => k + f.tokens, 0)} tokens)${waitingFiles ? `; ${waitingFiles} more wait for room under --max-enqueued-tokens` : ''}`);
-  const sent = await submit({
+  const sent = await submitFiles({
     db, api: opts.api, files: files.map((f) => f.path), runId: st.summary.runId, attempt: await nextAttempt(db, names), signal: opts.signal, log,
     onBatch: (b) => {
       st.summary.batchesSubmitted++;

@@ -10,6 +10,8 @@ import { type DbInput, useDb } from '../db/open.js';
 import { resolveTarget, type Target } from '../db/target.js';
 import { databaseTag } from './adopt.js';
 import type { BatchApi } from './api.js';
+import { batchApi, type ApiInternals, type ApiOptions } from './api-options.js';
+import { COMMAND_RETRY_FOR_MS } from './api-retry.js';
 import { ensureLedger, insertBatch, type LedgerTarget } from './ledger.js';
 import { findInManifest } from './manifest.js';
 import { checkDimensions } from './models.js';
@@ -19,9 +21,12 @@ import { withTargetLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { RequestFileError, TargetError, UsageError } from '../errors.js';
 
-export interface SubmitOptions {
+/** What submit() takes. */
+export interface SubmitOptions extends ApiOptions {
+  /** A connection string, a connected pg client (left open), or a Db: the database whose ledger
+   *  records the batches. */
   db: DbInput;
-  api: BatchApi;
+  /** Request files (prepare() writes them, and the manifest beside them that names the target). */
   files: string[];
   /** The target, when no manifest is beside a file (and to override one). */
   table?: string;
@@ -29,16 +34,21 @@ export interface SubmitOptions {
   column?: string;
   /** Names the run in the ledger and the batches' metadata (default: a new id). */
   runId?: string;
-  /** Recorded with each batch (default 1). */
-  attempt?: number;
   /** Submit rows that a batch in flight already carries. */
   force?: boolean;
-  signal?: AbortSignal;
+  /** Called with each batch as it is created and recorded. */
   onBatch?: (b: SubmittedBatch) => void;
-  /** Events: waiting for another process's lock on the target, retries. */
-  log?: (line: string) => void;
 }
 
+/** What run() passes besides. */
+export interface SubmitInternals extends ApiInternals {
+  /** Recorded with each batch (default 1). */
+  attempt?: number;
+}
+
+type SubmitCall = SubmitOptions & SubmitInternals & { api: BatchApi };
+
+/** A batch submit() created and recorded. */
 export interface SubmittedBatch {
   file: string;
   batchId: string;
@@ -50,6 +60,7 @@ export interface SubmittedBatch {
   column: string;
 }
 
+/** What submit() did: the run's id and its batches. */
 export interface SubmitSummary {
   runId: string;
   batches: SubmittedBatch[];
@@ -76,8 +87,19 @@ export function batchMetadata(runId: string, names: LedgerTarget, dbTag?: string
   };
 }
 
-export async function submit(opts: SubmitOptions): Promise<SubmitSummary> {
-  if (opts.files.length === 0) throw new UsageError('no request files given (vecfill prepare writes them)');
+/**
+ * Uploads request files and creates one Batch API batch per file, each recorded in the ledger (schema
+ * vecfill of the target database) with the rows it carries. Every file is checked before the first
+ * upload; files whose rows are already in a batch in flight are refused unless `force`.
+ */
+export function submit(opts: SubmitOptions): Promise<SubmitSummary> {
+  return submitFiles(opts);
+}
+
+/** submit(), with the knobs of SubmitInternals. */
+export async function submitFiles(options: SubmitOptions & SubmitInternals): Promise<SubmitSummary> {
+  if (options.files.length === 0) throw new UsageError('no request files given (vecfill prepare writes them)');
+  const opts: SubmitCall = { ...options, api: batchApi(options, COMMAND_RETRY_FOR_MS) };
   return useDb(opts.db, async (client) => {
     const plans: Plan[] = [];
     for (const file of opts.files) plans.push(await plan(client, file, opts));
@@ -115,7 +137,7 @@ function distinctTargets(plans: Plan[]): LedgerTarget[] {
   return out.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
-async function withTargetLocks<T>(client: Db, targets: LedgerTarget[], opts: SubmitOptions, fn: () => Promise<T>): Promise<T> {
+async function withTargetLocks<T>(client: Db, targets: LedgerTarget[], opts: SubmitCall, fn: () => Promise<T>): Promise<T> {
   if (targets.length === 0) return fn();
   return withTargetLock(client, targets[0], { log: opts.log, signal: opts.signal }, () => withTargetLocks(client, targets.slice(1), opts, fn));
 }
@@ -152,7 +174,7 @@ async function refuseInFlight(client: Db, p: Plan): Promise<void> {
   }
 }
 
-async function submitOne(client: Db, opts: SubmitOptions, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
+async function submitOne(client: Db, opts: SubmitCall, runId: string, dbTag: string, p: Plan): Promise<SubmittedBatch> {
   const api = opts.api;
   const file = p.scan.path;
   const uploaded = await api.upload(file);

@@ -1,10 +1,6 @@
 // vecfill cancel: cancel batches in flight and record it.
 import { parseArgs } from 'node:util';
-import { openDb } from '../db/open.js';
-import { cancelBatches } from '../batch/cancel.js';
-import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
-import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
-import { tableFilter } from '../batch/target-names.js';
+import { cancel } from '../batch/cancel.js';
 import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 
@@ -45,24 +41,17 @@ export async function cancelCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const api = commandApi('cancel', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
-  const db = await openDb(url, 'vecfill cancel');
-  try {
-    await ensureLedger(db);
-    const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
-    const results = await cancelBatches(db, api, positionals, filter);
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ batches: results }) + '\n');
-    } else if (results.length === 0) {
-      process.stdout.write('no batch in flight to cancel\n');
-    } else {
-      for (const r of results) {
-        const what = r.cancelled ? `${r.status} (cancel requested)` : `already ${r.status}, not cancelled`;
-        process.stdout.write(`${r.batchId}  ${what}${r.inLedger ? '' : '  (not in this ledger)'}\n`);
-      }
+  const api = commandApi('cancel', values['retry-for'], signal);
+  const { batches } = await cancel({ db: url, ...api, batchIds: positionals, table: values.table, runId: values.run });
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ batches }) + '\n');
+  } else if (batches.length === 0) {
+    process.stdout.write('no batch in flight to cancel\n');
+  } else {
+    for (const r of batches) {
+      const what = r.cancelled ? `${r.status} (cancel requested)` : `already ${r.status}, not cancelled`;
+      process.stdout.write(`${r.batchId}  ${what}${r.inLedger ? '' : '  (not in this ledger)'}\n`);
     }
-    return EXIT.ok;
-  } finally {
-    await db.close();
   }
+  return EXIT.ok;
 }

@@ -1,11 +1,8 @@
 // vecfill ingest --batch / --all-completed: batches straight from the API, one transaction each.
 import { openDb } from '../db/open.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
-import { ensureLedger, listBatches } from '../batch/ledger.js';
-import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { isIngestable } from '../batch/states.js';
-import { refreshBatches } from '../batch/status.js';
-import { tableFilter } from '../batch/target-names.js';
+import { status } from '../batch/status.js';
 import { terminalProgress } from './progress.js';
 import { RejectsFile } from '../ingest/rejects-file.js';
 import { commandApi, databaseUrl } from './options.js';
@@ -33,26 +30,24 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   if (values.batch?.length && values['all-completed']) throw new UsageError('--batch and --all-completed do not mix');
   if (values['dry-run']) throw new UsageError('--dry-run reads files; it does not go with --batch/--all-completed');
   const url = databaseUrl(values.db);
-  const api = commandApi('ingest', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
+  const api = commandApi('ingest', values['retry-for'], signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
   const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;
   const db = await openDb(url, 'vecfill ingest').catch(async (err: unknown) => { await rejects?.discard(); throw err; });
   let ended = false;
   const results: BatchIngestResult[] = [];
   try {
-    await ensureLedger(db);
     let ids = values.batch ?? [];
     if (values['all-completed']) {
-      const filter = values.table ? { target: await tableFilter(db, values.table) } : {};
-      await refreshBatches(db, api, { ...filter, inFlight: true });
-      ids = (await listBatches(db, filter)).filter((b) => b.ingestedAt === null && isIngestable(b.status)).map((b) => b.batchId);
+      const { batches } = await status({ db, ...api, table: values.table });
+      ids = batches.filter((b) => !b.ingested && isIngestable(b.status)).map((b) => b.batchId);
     }
     for (const batchId of ids) {
       const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
       try {
         const r = await ingestBatch({
-          db, api, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
-          rejects: rejects?.stream, onProgress: progress?.listener, log: (line) => process.stderr.write(`vecfill ingest: ${line}\n`),
+          db, ...api, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
+          rejects: rejects?.stream, onProgress: progress?.listener,
           signal: rejects ? AbortSignal.any([signal, rejects.failed]) : signal, // a write error stops the batch under way
         });
         results.push(r);

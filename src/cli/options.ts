@@ -1,5 +1,5 @@
 // options: what several commands parse the same way.
-import { BatchApi } from '../batch/api.js';
+import type { ApiOptions } from '../batch/api-options.js';
 import { openaiClient } from '../batch/openai.js';
 import { UsageError } from '../errors.js';
 
@@ -99,8 +99,9 @@ export function parseDuration(text: string, flag: string): number {
   return Number(m[1]) * unit;
 }
 
-/** The API for a command: OPENAI_API_KEY's client, --retry-for's budget, one stderr line per retry. */
-export function commandApi(command: string, retryFor: string | undefined, defaultMs: number, signal?: AbortSignal): BatchApi {
-  const retryForMs = retryFor === undefined ? defaultMs : parseDuration(retryFor, '--retry-for');
-  return new BatchApi(openaiClient(), { retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) });
+/** The API options of a command: OPENAI_API_KEY's client (checked before anything else is done),
+ *  --retry-for's budget (the library's default without it), one stderr line per event. */
+export function commandApi(command: string, retryFor: string | undefined, signal?: AbortSignal): ApiOptions & { log: (line: string) => void } {
+  const retryForMs = retryFor === undefined ? undefined : parseDuration(retryFor, '--retry-for');
+  return { openai: openaiClient(), retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) };
 }

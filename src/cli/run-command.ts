@@ -1,8 +1,7 @@
 // vecfill run: the CLI face of runFill(): arguments → options, events → stderr, the outcome → stdout.
 import { parseArgs } from 'node:util';
-import { RUN_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
-import { runFill, type RunSummary } from '../batch/run.js';
+import { run, type RunSummary } from '../batch/run.js';
 import { commandApi, databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
 
 import { EXIT, isUsageError } from './exit.js';
@@ -76,16 +75,14 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
   }
   const maxEnqueuedTokens = positiveInt(values['max-enqueued-tokens'], '--max-enqueued-tokens');
   const db = databaseUrl(values.db);
-  const api = commandApi('run', values['retry-for'], RUN_RETRY_FOR_MS, signal);
-  const summary = await runFill({
-    db, api,
+  const api = commandApi('run', values['retry-for'], signal);
+  const summary = await run({
+    db, ...api,
     ...selection,
     pollInterval: poll,
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
     maxEnqueuedTokens,
     keepFiles: values['keep-files'] ?? false,
-    signal,
-    log: (line) => process.stderr.write(`vecfill run: ${line}\n`),
   }).catch((err: Error & { code?: string; summary?: RunSummary }) => {
     if (isUsageError(err)) throw err;
     // Whatever was done before the failure is in the ledger and the table, and stays.

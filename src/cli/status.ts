@@ -1,11 +1,7 @@
 // vecfill status: refresh the ledger from the API and show it.
 import { parseArgs } from 'node:util';
-import { openDb } from '../db/open.js';
-import { ledgerExists, type BatchFilter } from '../batch/ledger.js';
-import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
-import { describeBatch, refreshBatches } from '../batch/status.js';
+import { status } from '../batch/status.js';
 import { statusTable } from './status-table.js';
-import { tableFilter } from '../batch/target-names.js';
 import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 
@@ -45,15 +41,8 @@ export async function statusCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const api = commandApi('status', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
-  const db = await openDb(url, 'vecfill status');
-  try {
-    const filter: BatchFilter = { runId: values.run, target: values.table ? await tableFilter(db, values.table) : undefined };
-    const records = (await ledgerExists(db)) ? await refreshBatches(db, api, filter) : [];
-    const rows = records.map((r) => describeBatch(r));
-    process.stdout.write(values.json ? JSON.stringify({ batches: rows }) + '\n' : statusTable(rows));
-    return EXIT.ok;
-  } finally {
-    await db.close();
-  }
+  const api = commandApi('status', values['retry-for'], signal);
+  const summary = await status({ db: url, ...api, table: values.table, runId: values.run });
+  process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : statusTable(summary.batches));
+  return EXIT.ok;
 }

@@ -1,6 +1,5 @@
 // vecfill submit: request files → Batch API batches, recorded in the ledger.
 import { parseArgs } from 'node:util';
-import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { submit } from '../batch/submit.js';
 import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
@@ -53,10 +52,10 @@ export async function submitCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const db = databaseUrl(values.db);
-  const api = commandApi('submit', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
+  const api = commandApi('submit', values['retry-for'], signal);
   const summary = await submit({
-    db, api, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
-    runId: values.run, force: values.force, signal, log: (line) => process.stderr.write(`vecfill submit: ${line}\n`),
+    db, ...api, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
+    runId: values.run, force: values.force,
     onBatch: values.json ? undefined : (b) => process.stdout.write(
       `${b.batchId}  ${b.status}  ${b.file}  ${count(b.requests)} requests, ~${count(b.estimatedTokens)} tokens → ${b.table}.${b.column}\n`),
   });

@@ -16,6 +16,7 @@ export interface CopyIn {
   send(): Promise<void>;
 }
 
+/** A database connection as vecfill uses it (an adapter implements it for each kind of database). */
 export interface Db {
   /** 'postgres' or 'pglite', for messages. */
   readonly kind: string;

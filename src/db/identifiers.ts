@@ -45,6 +45,7 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** A qualified name, each part quoted: ["app", "Docs"] → "app"."Docs". */
 export function quoteQualified(parts: string[]): string {
   return parts.map(quoteIdent).join('.');
 }

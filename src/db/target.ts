@@ -6,6 +6,7 @@ import { parseQualifiedName, quoteIdent, quoteQualified } from './identifiers.js
 import { sqlFile } from './sql-files.js';
 import { TargetError } from '../errors.js';
 
+/** A target resolved against the catalog: the table, its id column and its vector column. */
 export interface Target {
   /** schema.table as the catalog names it, for messages. */
   name: string;
@@ -16,9 +17,12 @@ export interface Target {
   column: { name: string; sql: string; type: string; kind: 'vector' | 'halfvec'; dims: number | null };
 }
 
+/** Where vectors go, as SQL names: docs, app.docs, '"My Schema"."Docs"'. */
 export interface TargetSpec {
   table: string;
+  /** The column matched against custom_id (default: id). */
   idColumn?: string;
+  /** The vector or halfvec column to fill (default: embedding). */
   column?: string;
 }
 
@@ -27,6 +31,7 @@ interface CatalogRow {
   typname: string | null; type: string | null; typmod: number | null; indexed: boolean | null; columns: string | null;
 }
 
+/** Looks the target up in the catalog; a TargetError says what is wrong and what to do. */
 export async function resolveTarget(client: Db, spec: TargetSpec): Promise<Target> {
   const tableParts = parseQualifiedName(spec.table, 2, 'table');
   const [idName] = parseQualifiedName(spec.idColumn ?? 'id', 1, 'id column');

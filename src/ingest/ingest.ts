@@ -10,22 +10,34 @@ import { UsageError } from '../errors.js';
 import { Applier } from './apply.js';
 import { DuplicateFilter } from './duplicates.js';
 import type { ProgressListener } from './progress.js';
-import { Rejects } from './rejects.js';
-import { fileSource, type InputSource } from './sources.js';
+import { Rejects, type RejectRecord } from './rejects.js';
+import { toSource, type IngestInput, type InputSource } from './sources.js';
 import { SEGMENT_BYTES } from './segment-plan.js';
 import { stage } from './stage.js';
 
+/** What ingest() and createIngestStream() take. */
 export interface IngestOptions extends TargetSpec {
-  /** A connection string, or a connected client (left open; it must not be inside a transaction). */
+  /** A connection string, a connected pg client (left open; it must not be inside a transaction),
+   *  or a Db. */
   db: DbInput;
-  /** Paths ("-" is stdin) or sources; all go into one transaction. Default: stdin. */
-  inputs?: (string | InputSource)[];
-  /** Where reject records go: a path, or a stream (left open). A path is never one of the inputs
-   *  (UsageError); it is written beside and renamed into place once the ingest has ended well. */
+  /** Paths ("-" is stdin), Readables or async iterables of bytes; all go into one transaction.
+   *  Default: stdin. */
+  inputs?: IngestInput[];
+  /** Where reject records go, one JSON object per line: a path, or a stream (left open). A path is
+   *  never one of the inputs (UsageError); it is written beside and renamed into place once the ingest
+   *  has ended well. */
   rejects?: string | Writable;
+  /** Called with each reject record as it comes (as well as `rejects`). */
+  onReject?: (record: RejectRecord) => void;
+  /** Read, validate and count everything; change nothing. */
   dryRun?: boolean;
   onProgress?: ProgressListener;
+  /** Stops the ingest: the table is left as it was, and the ingest rejects with the signal's reason. */
   signal?: AbortSignal;
+}
+
+/** What other vecfill modules (and tests) pass besides: kept out of the public type. */
+export interface IngestInternals {
   /** COPY data per segment (default 16 MiB); small values only make sense in tests. */
   segmentBytes?: number;
   /** Runs in the ingest's transaction once every row is applied, just before COMMIT (never on a dry
@@ -33,6 +45,7 @@ export interface IngestOptions extends TargetSpec {
   beforeCommit?: (client: Db, done: { rowsUpdated: number; rejected: number; tokens: number }) => Promise<void>;
 }
 
+/** What an ingest did. */
 export interface IngestSummary {
   table: string;
   column: string;
@@ -58,18 +71,29 @@ export interface IngestSummary {
   mbPerSecond: number;
 }
 
-export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
+/**
+ * Applies Batch API embedding output to a vector column, streamed, in one transaction: every valid
+ * line is applied, or nothing is. Resolves with the summary once COMMIT is done.
+ */
+export function ingest(opts: IngestOptions): Promise<IngestSummary> {
+  return ingestWith(opts);
+}
+
+/** ingest(), with the knobs of IngestInternals. */
+export async function ingestWith(opts: IngestOptions & IngestInternals): Promise<IngestSummary> {
   const started = performance.now();
   opts.signal?.throwIfAborted();
-  const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map((s) => (typeof s === 'string' ? fileSource(s) : s)));
+  const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map(toSource));
   // Before anything is opened for writing: a rejects path that is one of the inputs is refused here.
-  const rejects = typeof opts.rejects === 'string' ? await Rejects.toFile(opts.rejects, sources) : new Rejects(opts.rejects ?? null);
+  const rejects = typeof opts.rejects === 'string'
+    ? await Rejects.toFile(opts.rejects, sources, opts.onReject)
+    : new Rejects(opts.rejects ?? null, undefined, opts.onReject);
   let summary: IngestSummary;
   try {
     summary = await useDb(opts.db, async (client) => {
       try {
         const target = await resolveTarget(client, opts);
-        return await run(client, target, sources, rejects, opts, started);
+        return await applyAll(client, target, sources, rejects, opts, started);
       } catch (err) {
         // ROLLBACK if the connection still takes it; if not, the server rolls back when it closes.
         await client.query('ROLLBACK').catch(() => {});
@@ -89,8 +113,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   return summary;
 }
 
-async function run(client: Db, target: Target, sources: InputSource[], rejects: Rejects,
-  opts: IngestOptions, started: number): Promise<IngestSummary> {
+async function applyAll(client: Db, target: Target, sources: InputSource[], rejects: Rejects,
+  opts: IngestOptions & IngestInternals, started: number): Promise<IngestSummary> {
   // Without an index on the id column, every segment's UPDATE would scan the whole target: then one
   // segment, one scan, as the plain single UPDATE does.
   const segmentBytes = opts.segmentBytes ?? (target.idColumn.indexed ? SEGMENT_BYTES : Infinity);

@@ -1,17 +1,23 @@
-// rejects: every input line that set no row, as one JSON object per line, and the counts by reason.
-// The sink is the only other way out of the data path (DESIGN.md): nothing is dropped silently.
+// rejects: every input line that set no row, as one JSON object per line and to the caller's callback,
+// and the counts by reason. It is the only other way out of the data path (DESIGN.md): nothing is
+// dropped silently.
 import type { Writable } from 'node:stream';
 import { RejectsError } from '../errors.js';
 import { once } from 'node:events';
 import { RejectsFile } from './rejects-file.js';
 import type { InputSource } from './sources.js';
 
+/** An input line that set no row: where it is, its custom_id, a stable code and a reason. */
 export interface RejectRecord {
+  /** The input's name, when several were read. */
   file?: string;
+  /** 1-based line number in its input. */
   line?: number;
   custom_id?: string;
+  /** malformed_json, http_error, dimension_mismatch, unknown_id, … (README: Rejects). */
   code: string;
   reason: string;
+  /** The line, cut to 1 KiB (none for unknown_id). */
   raw?: string;
 }
 
@@ -23,22 +29,25 @@ export class Rejects {
   /** A write error of the sink (a full disk): the ingest fails rather than lose records. */
   private error: Error | undefined;
 
-  /** out: the sink (null: count only); file: when out is a RejectsFile's stream, that file. */
-  constructor(private readonly out: Writable | null, private readonly file?: RejectsFile) {
+  /** out: the sink (null: none); file: when out is a RejectsFile's stream, that file; onRecord: the
+   *  caller's callback, called with each record as it comes. */
+  constructor(private readonly out: Writable | null, private readonly file?: RejectsFile,
+    private readonly onRecord?: (record: RejectRecord) => void) {
     out?.on('error', (err) => (this.error ??= new RejectsError(`cannot write the rejects: ${err.message}`)));
   }
 
   /** The rejects file at path, opened before anything else happens, so a path that cannot work (one
    *  of the inputs, a directory, no permission) fails the run at once. */
-  static async toFile(path: string, inputs: readonly InputSource[]): Promise<Rejects> {
+  static async toFile(path: string, inputs: readonly InputSource[], onRecord?: (record: RejectRecord) => void): Promise<Rejects> {
     const file = await RejectsFile.open(path, inputs);
-    return new Rejects(file.stream, file);
+    return new Rejects(file.stream, file, onRecord);
   }
 
   add(record: RejectRecord): void {
     this.count++;
     this.byCode[record.code] = (this.byCode[record.code] ?? 0) + 1;
     this.out?.write(JSON.stringify(record) + '\n');
+    this.onRecord?.(record);
   }
 
   /** Waits for the sink to take what was written, so a flood of rejects cannot fill memory. */

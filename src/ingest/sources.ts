@@ -1,5 +1,5 @@
 // sources: where input bytes come from. A file (its size known, for percent and ETA), stdin, or any
-// Readable the library is handed (later: an output file streamed straight from the API).
+// Readable or async iterable of bytes the library is handed (an output file streamed from the API).
 // Files are read with fs.read into two buffers that take turns (one is parsed while the next read fills
 // the other): a multi-GB input leaves no trail of garbage chunks behind it. stdin stays process.stdin:
 // a blocking read of an idle pipe on libuv's thread pool would hold the process past an interrupt.
@@ -7,6 +7,7 @@ import { fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
+/** An input of an ingest: a name, and where its bytes come from. */
 export interface InputSource {
   /** For messages and reject records: the path, or "-" for stdin. */
   name: string;
@@ -18,8 +19,21 @@ export interface InputSource {
   open(): AsyncIterable<Buffer | string | Uint8Array>;
 }
 
+/** What ingest() reads: a path ("-" is stdin), a Readable, an async iterable of bytes, or a source. */
+export type IngestInput = string | Readable | AsyncIterable<Buffer | Uint8Array | string> | InputSource;
+
 const CHUNK = 512 * 1024;
 
+/** An input as a source; `k` numbers the streams that have no name of their own, for reject records. */
+export async function toSource(input: IngestInput, k: number): Promise<InputSource> {
+  if (typeof input === 'string') return fileSource(input);
+  if (!(Symbol.asyncIterator in input)) return input;
+  // A file's stream (createReadStream) says which file it reads.
+  const path = (input as { path?: unknown }).path;
+  return streamSource(typeof path === 'string' ? path : `input ${k + 1}`, input);
+}
+
+/** A file ("-" is stdin) as a source; it is checked at once (no such file, a directory, no permission). */
 export async function fileSource(path: string): Promise<InputSource> {
   if (path === '-') return { name: '-', identity: stdinIdentity(), open: () => process.stdin };
   let size: number | undefined;
@@ -47,6 +61,7 @@ function stdinIdentity(): InputSource['identity'] {
   }
 }
 
+/** A stream or async iterable of bytes as a named source (ingest() also takes them directly). */
 export function streamSource(name: string, stream: Readable | AsyncIterable<Buffer | string | Uint8Array>, size?: number): InputSource {
   return { name, size, open: () => stream };
 }

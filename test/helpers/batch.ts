@@ -98,7 +98,7 @@ export function json<T = any>(r: TimedResult): T {
 export async function submitRows(db: TestDb, server: OpenAIServer, out: string,
   opts: { table?: string; maxRequests?: number; where?: string; runId?: string } = {}): Promise<string[]> {
   const { prepare } = await import('../../src/batch/prepare.js');
-  const { submit } = await import('../../src/batch/submit.js');
+  const { submitFiles: submit } = await import('../../src/batch/submit.js');
   const OpenAI = (await import('openai')).default;
   const { BatchApi } = await import('../../src/batch/api.js');
   const prepared = await prepare({ db: db.url, table: opts.table ?? 'docs', textColumn: 'body', out, maxRequests: opts.maxRequests, where: opts.where });
