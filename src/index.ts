@@ -19,6 +19,7 @@ export { cancel, type CancelOptions, type CancelSummary, type CancelResult } fro
 export { retry, type RetryOptions } from './batch/retry.js';
 export { run, type RunOptions, type RunSummary } from './batch/run.js';
 export { ingestBatch, type IngestBatchOptions, type BatchIngestResult, type BatchIngestOutcome } from './batch/ingest-batch.js';
+export { similar, type SimilarOptions, type SimilarResult, type Neighbour } from './batch/similar.js';
 
 // The database, and SQL names.
 export type { DbInput } from './db/open.js';

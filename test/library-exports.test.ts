@@ -22,6 +22,7 @@ const TESTED: Record<string, string> = {
   retry: 'library-round-trip.test.ts',
   run: 'library-round-trip.test.ts',
   ingestBatch: 'library-round-trip.test.ts',
+  similar: 'library-round-trip.test.ts',
   parseQualifiedName: 'library-helpers.test.ts',
   quoteIdent: 'library-helpers.test.ts',
   quoteQualified: 'library-helpers.test.ts',
@@ -37,7 +38,7 @@ const TESTED: Record<string, string> = {
 };
 
 /** The functions a README snippet shows (the error classes are listed there together). */
-const FUNCTIONS = ['ingest', 'createIngestStream', 'prepare', 'submit', 'status', 'cancel', 'retry', 'run', 'ingestBatch',
+const FUNCTIONS = ['ingest', 'createIngestStream', 'prepare', 'submit', 'status', 'cancel', 'retry', 'run', 'ingestBatch', 'similar',
   'parseQualifiedName', 'quoteIdent', 'quoteQualified'];
 
 test('every value export of the package is listed with the test that calls it', async () => {

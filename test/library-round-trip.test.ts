@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { cancel, ingestBatch, prepare, retry, run, status, submit, type RejectRecord } from '../src/index.js';
+import { cancel, ingestBatch, prepare, retry, run, similar, status, submit, type RejectRecord } from '../src/index.js';
 import { API_KEY, docsTable, fakeOpenAI, freshDatabase, storedVector } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
@@ -84,4 +84,13 @@ test('run() fills a table from the library', async (t) => {
   assert.equal(summary.table, 'public.docs');
   for (const id of [1, 4, 5, 6]) assert.deepEqual(await storedVector(db, 'docs', id), expectedEmbedding(TEXTS.get(id)!, 1536), `row ${id}`);
   assert.ok(lines.some((l) => /ingested, 4 rows updated/.test(l)), lines.join('\n'));
+
+  // similar(): the rows nearest to a row (never the row itself), and to a text embedded through the API.
+  const near = await similar({ db: db.url, table: 'docs', id: '1', textColumn: 'body', k: 2 });
+  assert.equal(near.neighbours.length, 2);
+  assert.ok(near.neighbours.every((n) => n.id !== '1'), 'the row itself is left out');
+  assert.ok(near.neighbours[0].distance <= near.neighbours[1].distance, 'nearest first');
+  const byText = await similar({ db: db.url, openai: { apiKey: API_KEY, baseURL: server.baseURL }, table: 'docs', text: TEXTS.get(5)!, textColumn: 'body', k: 1 });
+  assert.equal(byText.neighbours[0].id, '5', 'a row\'s own text finds the row');
+  assert.ok(Math.abs(byText.neighbours[0].distance) < 1e-6, `distance ${byText.neighbours[0].distance}`);
 });

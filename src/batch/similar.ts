@@ -10,18 +10,21 @@ import { useDb, type DbInput } from '../db/open.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { TargetError, UsageError } from '../errors.js';
-import type { BatchApi } from './api.js';
+import { batchApi, type ApiInternals, type ApiOptions } from './api-options.js';
+import { COMMAND_RETRY_FOR_MS } from './api-retry.js';
 import { embedText } from './embed-text.js';
 import { checkDimensions, DEFAULT_MODEL, MODELS } from './models.js';
 
-export interface SimilarOptions extends TargetSpec {
+/** What similar() takes: the target, where to start from, and (for a text) the API to embed it. */
+export interface SimilarOptions extends TargetSpec, ApiOptions {
+  /** A connection string (`postgres://…` or `pglite:DIR`), a connected pg client (left open), or a Db. */
   db: DbInput;
   /** The row to start from (its id as text), or… */
   id?: string;
-  /** …a text, embedded through `api` with `model` (default text-embedding-3-small) and `dimensions`
-   *  (default: the column's size, when the model can shorten to it). */
+  /** …a text, embedded through the API (`openai`, as the other calls take it) with `model` (default
+   *  text-embedding-3-small) and `dimensions` (default: the column's size, when the model can shorten
+   *  to it). */
   text?: string;
-  api?: BatchApi;
   model?: string;
   dimensions?: number;
   /** How many neighbours (default 10). */
@@ -32,6 +35,7 @@ export interface SimilarOptions extends TargetSpec {
   words?: number;
 }
 
+/** One row near the query. */
 export interface Neighbour {
   /** The row's id, as text (bigint and uuid ids stay exact). */
   id: string;
@@ -41,8 +45,11 @@ export interface Neighbour {
   text: string | null;
 }
 
+/** The neighbours, nearest first, and the target they were read from. */
 export interface SimilarResult {
+  /** The table, schema-qualified. */
   table: string;
+  /** The vector column measured. */
   column: string;
   neighbours: Neighbour[];
 }
@@ -52,7 +59,8 @@ const DEFAULT_WORDS = 12;
 /** Characters of the text column read per row: enough for the words shown. */
 const TEXT_CHARS = 2000;
 
-export async function similar(opts: SimilarOptions): Promise<SimilarResult> {
+/** The k rows nearest to a row (`id`) or to a text (`text`), by cosine distance, nearest first. */
+export async function similar(opts: SimilarOptions & ApiInternals): Promise<SimilarResult> {
   if ((opts.id === undefined) === (opts.text === undefined)) throw new UsageError('give either an id or a text to find the neighbours of');
   const k = opts.k ?? DEFAULT_K;
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`k is a whole number ≥ 1, not ${k}`);
@@ -101,15 +109,14 @@ async function checkRow(db: Db, target: Target, id: string): Promise<void> {
   }
 }
 
-async function queryVector(target: Target, opts: SimilarOptions): Promise<number[]> {
-  if (!opts.api) throw new UsageError('a text needs the API to embed it');
+async function queryVector(target: Target, opts: SimilarOptions & ApiInternals): Promise<number[]> {
   const model = opts.model ?? DEFAULT_MODEL;
   const info = MODELS[model];
   const cols = target.column.dims;
   // A column narrower than the model's vectors was filled with `dimensions`: ask for the same here.
   const dimensions = opts.dimensions ?? (info?.shortenable && cols !== null && cols < info.dims ? cols : undefined);
   checkDimensions({ name: `${target.name}.${target.column.name}`, type: target.column.type, dims: cols }, model, dimensions);
-  return embedText(opts.api, opts.text!, model, dimensions);
+  return embedText(batchApi(opts, COMMAND_RETRY_FOR_MS), opts.text!, model, dimensions);
 }
 
 /** The first `n` words of a text, on one line, with … when there is more. */

@@ -1,8 +1,6 @@
 // vecfill similar: the nearest rows to one row, or to a text, printed to check a filled column by eye.
 import { parseArgs } from 'node:util';
-import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
-import { BatchApi } from '../batch/api.js';
-import { openaiClient } from '../batch/openai.js';
+import type { ApiOptions } from '../batch/api-options.js';
 import { DEFAULT_K, similar, type SimilarResult } from '../batch/similar.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
@@ -83,18 +81,17 @@ export async function similarCommand(argv: string[], signal: AbortSignal): Promi
 
   let emulator: Emulator | undefined;
   try {
-    let api: BatchApi | undefined;
+    let api: ApiOptions = {};
     if (values.text !== undefined && values.emulated) {
       emulator = await startEmulator();
-      const env = { OPENAI_API_KEY: 'emulated', OPENAI_BASE_URL: emulator.baseURL };
-      const retryForMs = values['retry-for'] === undefined ? COMMAND_RETRY_FOR_MS : parseDuration(values['retry-for'], '--retry-for');
-      api = new BatchApi(openaiClient({ env }), { env, retryForMs, signal });
+      const retryForMs = values['retry-for'] === undefined ? undefined : parseDuration(values['retry-for'], '--retry-for');
+      api = { openai: { apiKey: 'emulated', baseURL: emulator.baseURL }, retryForMs, signal };
     } else if (values.text !== undefined) {
-      api = commandApi('similar', values['retry-for'], COMMAND_RETRY_FOR_MS, signal);
+      api = commandApi('similar', values['retry-for'], signal);
     }
     const result = await similar({
       db, table: values.table, column: values.column, idColumn: values['id-column'], textColumn: values['text-column'],
-      id: values.id, text: values.text, api, model: values.model, dimensions, k,
+      id: values.id, text: values.text, ...api, model: values.model, dimensions, k,
     });
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : describe(result, values['text-column']));
     return EXIT.ok;
