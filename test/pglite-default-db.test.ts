@@ -13,7 +13,7 @@ const ENTRY = fileURLToPath(new URL('../src/cli/run.ts', import.meta.url));
 
 /** vecfill in the working directory cwd, with env on top of a copy of this one without a database. */
 function vecfillIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const base = { ...process.env, DATABASE_URL: '', OPENAI_API_KEY: 'sk-unused' };
+  const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', OPENAI_API_KEY: 'sk-unused' };
   delete base.PGHOST;
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ENTRY, ...args], { cwd, env: { ...base, ...env } });
   return collect(child, '');

@@ -1,7 +1,8 @@
 // Only one process at a time can open a PGlite directory: a second vecfill fails at once with a
 // ConnectError naming the directory, the holder's pid and the fix, not a hang; once the holder closes,
 // it works. A lock left by a process that died is stale and taken over. Within one process, opening
-// the directory again shares the instance, which lives until the last handle closes.
+// the directory again shares the instance, which lives until the last handle closes; the instance is
+// one session, so a handle inside a transaction has it to itself until COMMIT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, readFile, stat } from 'node:fs/promises';
@@ -23,8 +24,17 @@ test('a second process is refused while the first holds the directory', async (t
     assert.equal(refused.code, 1, refused.stderr);
     assert.ok(refused.stderr.includes(db.dir), refused.stderr);
     assert.match(refused.stderr, new RegExp(`in use by process ${process.pid}\\b.*only one process at a time`));
+    await a.query('BEGIN');
+    await a.query(`INSERT INTO docs VALUES (1, '[1,2,3]')`);
+    let seen: string | undefined;
+    const reading = b.query('SELECT count(*) AS n FROM docs').then((r) => (seen = r.rows[0].n));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(seen, undefined, 'the other handle waits for the transaction');
+    await a.query('COMMIT');
+    await reading;
+    assert.equal(seen, '1', 'and then sees it committed');
     await a.close();
-    assert.equal((await b.query('SELECT count(*) AS n FROM docs')).rows[0].n, '0', 'the other handle still works');
+    assert.equal((await b.query('SELECT count(*) AS n FROM docs')).rows[0].n, '1', 'the other handle still works');
   } finally {
     await a.close();
     await b.close();
