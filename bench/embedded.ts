@@ -2,7 +2,7 @@
 // approaches are (a child process under GNU time: wall time and peak RSS). Each run gets a fresh copy
 // of a database directory whose table was built beforehand, untimed (initdb and the table's rows are
 // not the ingest's work). Whether memory stays flat shows across sizes: run it at 20,000 and 100,000.
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -37,8 +37,8 @@ const TABLE = 'bench_docs';
 const work = join(outDir, 'embedded');
 await mkdir(work, { recursive: true });
 
-console.log('| rows | input | wall | rows/s | peak RSS | phases (stage / apply / commit) |');
-console.log('|---|---|---|---|---|---|');
+console.log('| rows | input | wall | rows/s | peak RSS | peak RSS by half time | phases (stage / apply / commit) |');
+console.log('|---|---|---|---|---|---|---|');
 for (const rows of values.rows.split(',').map(Number)) {
   const dataset = await ensureDataset({ rows, dims, format, errorShare: 0.005, seed: 1 });
   const template = join(work, `template-${rows}-${dims}`);
@@ -47,25 +47,46 @@ for (const rows of values.rows.split(',').map(Number)) {
   await useDb(`pglite:${template}`, async (db) => {
     await db.exec(`CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, body text, embedding vector(${dims}))`);
     await db.query(`INSERT INTO ${TABLE} (id, body) SELECT i, repeat(md5(i::text), 8) FROM generate_series(1, $1::bigint) AS i`, [rows]);
-    await db.exec(`VACUUM ANALYZE ${TABLE}; CHECKPOINT`);
+    await db.query(`VACUUM ANALYZE ${TABLE}`);
+    await db.query('CHECKPOINT');
   });
   for (let round = 1; round <= runs; round++) {
     const dir = join(work, `run-${rows}-${dims}`);
     await rm(dir, { recursive: true, force: true });
     await cp(template, dir, { recursive: true });
+    const rss = sampleRss(`pglite:${dir}`);
     const m = await measure(
       { argv: [process.execPath, 'dist/cli/run.js', 'ingest', '--db', `pglite:${dir}`, '--table', TABLE, '--quiet', '--json', dataset.file] },
       { cwd: repoDir, scratchDir: join(outDir, 'tmp'), timeoutMs: 1800_000 },
     );
+    const samples = rss.stop();
+    const half = Math.max(0, ...samples.filter((x) => x.t <= m.wallMs / 2).map((x) => x.kb));
     if (m.exitCode !== 0 && m.exitCode !== 3) throw new Error(`ingest exited ${m.exitCode ?? m.signal}: ${m.stderr.slice(-2000)}`);
     const s = JSON.parse(m.stdout);
     const problems = await useDb(`pglite:${dir}`, (db) => verify(db as unknown as pg.Client, TABLE, dataset));
     if (problems.length) throw new Error(`wrong result: ${problems.join('; ')}`);
     const p = s.phases;
     console.log(`| ${rows.toLocaleString('en')} | ${(dataset.bytes / 2 ** 20).toFixed(0)} MB ${format} | ${(m.wallMs / 1000).toFixed(1)} s | ` +
-      `${Math.round(s.rowsUpdated / (m.wallMs / 1000)).toLocaleString('en')} | ${((m.peakRssKb ?? 0) / 1024).toFixed(0)} MB | ` +
+      `${Math.round(s.rowsUpdated / (m.wallMs / 1000)).toLocaleString('en')} | ${((m.peakRssKb ?? 0) / 1024).toFixed(0)} MB | ${(half / 1024).toFixed(0)} MB | ` +
       `${p.stage.toFixed(1)} / ${p.apply.toFixed(1)} / ${p.commit.toFixed(1)} s |`);
     await rm(dir, { recursive: true, force: true });
   }
   await rm(template, { recursive: true, force: true });
+}
+
+/** The RSS of the process whose command line holds `marker`, every 250 ms: whether the peak is reached
+ *  early (memory flat) or keeps growing with the input. */
+function sampleRss(marker: string): { stop(): { t: number; kb: number }[] } {
+  const started = performance.now();
+  const samples: { t: number; kb: number }[] = [];
+  const timer = setInterval(async () => {
+    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmd.includes(marker) || !cmd.includes('run.js')) continue;
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      samples.push({ t: performance.now() - started, kb });
+    }
+  }, 250);
+  return { stop: () => (clearInterval(timer), samples) };
 }
