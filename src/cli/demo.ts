@@ -14,7 +14,7 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
 import { EXIT, isUsageError } from './exit.js';
 import { count } from './format.js';
-import { databaseUrl, positiveInt } from './options.js';
+import { databaseUrl, dbHelp, positiveInt } from './options.js';
 
 /** The demo's vectors: text-embedding-3-small shortened to this size (the emulator honours it). */
 const DIMS = 256;
@@ -37,8 +37,7 @@ neighbours of one row per topic. The vectors are EMULATED (a hashed bag of words
 share words are near), not a model's.
 
 Options:
-  --db URL      PostgreSQL connection URL (default: $DATABASE_URL)
-  --rows N      use only the first N texts (default: all)
+${dbHelp(16)}  --rows N      use only the first N texts (default: all)
   -h, --help    this help
 
 Afterwards, look around:

@@ -5,7 +5,7 @@ import { DEFAULT_K, similar, type SimilarResult } from '../batch/similar.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
 import { EXIT, isUsageError } from './exit.js';
-import { commandApi, databaseUrl, parseDuration, positiveInt, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, dbHelp, parseDuration, positiveInt, RETRY_OPTION, retryForHelp } from './options.js';
 
 export const SIMILAR_HELP = `Usage: vecfill similar --table NAME --id ID [options]
        vecfill similar --table NAME --text TEXT [options]
@@ -16,8 +16,7 @@ distance (pgvector's <=>; 0 is the same direction, 1 unrelated), with the first 
 An index on the column (hnsw or ivfflat with vector_cosine_ops) serves the query.
 
 Options:
-  --db URL            PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME        table to search (required)
+${dbHelp(22)}  --table NAME        table to search (required)
   --id ID             the row to start from, by its id
   --text TEXT         a text to start from, embedded through the API (see Environment)
   -k N                how many rows (default: ${DEFAULT_K})
