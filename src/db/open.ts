@@ -1,10 +1,12 @@
 // open: what a caller hands vecfill as its database, made a Db. A connection string is opened (and
-// closed after); a connected node-postgres client is used as it is (and left open); a Db passes through.
+// closed after): `pglite:PATH` the embedded database in that directory, anything else a PostgreSQL
+// server; a connected node-postgres client is used as it is (and left open); a Db passes through.
 import type pg from 'pg';
 import type { Db } from './db.js';
+import { isPgliteUrl, openPglite } from './pglite.js';
 import { connectPostgres, PostgresDb } from './postgres.js';
 
-/** A connection string, a connected pg client or pool client, or a Db. */
+/** A connection string (postgres://…, or pglite:PATH), a connected pg client or pool client, or a Db. */
 export type DbInput = string | pg.ClientBase | Db;
 
 export function isDb(x: unknown): x is Db {
@@ -12,7 +14,8 @@ export function isDb(x: unknown): x is Db {
 }
 
 export async function openDb(input: DbInput, applicationName?: string): Promise<Db> {
-  if (typeof input === 'string') return connectPostgres(input, applicationName);
+  // applicationName names a server session; an embedded database has no other sessions to tell apart.
+  if (typeof input === 'string') return isPgliteUrl(input) ? openPglite(input) : connectPostgres(input, applicationName);
   if (isDb(input)) return input;
   return new PostgresDb(input, false);
 }
