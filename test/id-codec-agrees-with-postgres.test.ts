@@ -138,6 +138,7 @@ function copyRows(ids: readonly Uint8Array[]): Buffer {
 
 async function copyText(c: Db, table: string, ids: readonly Uint8Array[]): Promise<void> {
   const copy = c.copyFrom(`COPY ${table} (n, id) FROM STDIN (FORMAT binary)`);
+  copy.stream.on('error', () => {}); // send() rejects with it
   copy.stream.end(copyRows(ids));
   await copy.send();
 }
@@ -161,7 +162,8 @@ test(`text: what the codec accepts a binary COPY stores byte for byte; what it r
     const { rows } = await c.query('SELECT n, id, textsend(id) AS b FROM text_ids ORDER BY n');
     assert.equal(rows.length, accepted.length);
     for (const row of rows) {
-      assert.equal(row.id, accepted[row.n], `row ${row.n}`);
+      // Compared as bytes: a driver's text decoding may drop a leading U+FEFF (PGlite's does).
+      assert.ok((row.b as Buffer).equals(Buffer.from(accepted[row.n], 'utf8')), `row ${row.n}: ${show(accepted[row.n])} is stored as ${show(row.id)}`);
       assert.ok((row.b as Buffer).equals(codec.encode(accepted[row.n]) as Buffer), `row ${row.n}: stored bytes`);
     }
     // And why a NUL is refused on its line: in a COPY it would fail the whole ingest.

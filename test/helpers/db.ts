@@ -4,7 +4,8 @@
 // and closed when the file's tests are done.
 import { after } from 'node:test';
 import type { Db, QueryResult } from '../../src/db/db.js';
-import { openDb } from '../../src/db/open.js';
+import { openDb, type DbInput } from '../../src/db/open.js';
+import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { SERVER_URL } from './database-kind.js';
 import { freshPgliteDirectory } from './pglite-template.js';
@@ -43,6 +44,37 @@ export async function ensureVector(db: Db): Promise<void> {
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector').catch(async (err) => {
     if (!(await there())) throw err;
   });
+}
+
+/**
+ * Closes this file's handle (the next call opens it again), for a child process that must open the
+ * embedded database itself: only one process at a time may. `forUid` makes the directory that user's
+ * (a child running as another user). On a server, nothing to do.
+ */
+export async function releaseDb(forUid?: { uid: number; gid: number }): Promise<void> {
+  if (!pglite) return;
+  const db = await handle?.catch(() => undefined);
+  handle = undefined;
+  await db?.close();
+  if (forUid) await pglite.giveTo(forUid.uid, forUid.gid);
+}
+
+/** A connection the caller opened and hands to the library, which must leave it open: a connected
+ *  pg.Client on a server, a Db handle of the caller's own on the embedded database. */
+export interface CallersConnection {
+  input: DbInput;
+  query(text: string): Promise<{ rows: any[] }>;
+  close(): Promise<void>;
+}
+
+export async function callersConnection(): Promise<CallersConnection> {
+  if (!SERVER_URL) {
+    const db = await openDb(DB_URL);
+    return { input: db, query: (text) => db.query(text), close: () => db.close() };
+  }
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  return { input: client, query: (text) => client.query(text), close: () => client.end() };
 }
 
 export async function withClient<T>(fn: (db: Db) => Promise<T>): Promise<T> {

@@ -2,8 +2,8 @@
 // machine and PGlite version (initdb and CREATE EXTENSION cost ~5 s; a copy of the directory ~0.15 s).
 // The template is built in a directory of its own and renamed into place, so two test files that
 // start at once never see half of one: the loser of the race throws its copy away.
-import { cp, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../src/db/open.js';
@@ -36,11 +36,32 @@ async function template(): Promise<string> {
   return TEMPLATE;
 }
 
-/** A new database directory for this process, copied from the template; `remove` deletes it. */
-export async function freshPgliteDirectory(): Promise<{ dir: string; remove(): Promise<void> }> {
+export interface PgliteDirectory {
+  dir: string;
+  /** Makes the directory another user's (root can still open it after). */
+  giveTo(uid: number, gid: number): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** A new database directory for this process, copied from the template. */
+export async function freshPgliteDirectory(): Promise<PgliteDirectory> {
   const from = await template();
   const parent = await mkdtemp(join(tmpdir(), 'vecfill-test-db-'));
   const dir = join(parent, 'pglite');
-  await cp(from, dir, { recursive: true });
-  return { dir, remove: () => rm(parent, { recursive: true, force: true }) };
+  // The synchronous copy: ~3x faster than fs.promises.cp over the directory's ~1,000 small files,
+  // and nothing else runs in this process while a test file loads.
+  cpSync(from, dir, { recursive: true });
+  return {
+    dir,
+    giveTo: async (uid, gid) => {
+      await chmod(parent, 0o755);
+      await chownTree(dir, uid, gid);
+    },
+    remove: () => rm(parent, { recursive: true, force: true }),
+  };
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  await chown(path, uid, gid);
+  if ((await stat(path)).isDirectory()) for (const name of await readdir(path)) await chownTree(join(path, name), uid, gid);
 }
