@@ -5,7 +5,7 @@ import { cancelBatches } from '../batch/cancel.js';
 import { ensureLedger, type BatchFilter } from '../batch/ledger.js';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { tableFilter } from '../batch/target-names.js';
-import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, dbHelp, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 
 export const CANCEL_HELP = `Usage: vecfill cancel [options] [BATCH...]
@@ -15,8 +15,7 @@ filters select). A batch goes to "cancelling", then "cancelled" with the output 
 that already ran: that output is paid for, so ingest it (vecfill ingest --batch ID).
 
 Options:
-  --db URL        PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME    with no BATCH: only batches of this table
+${dbHelp(18)}  --table NAME    with no BATCH: only batches of this table
   --run ID        with no BATCH: only batches of this run
   --json          print {"batches": [...]} as one JSON object
 ${retryForHelp('2m', 18)}  -h, --help      this help

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import { terminalProgress } from './progress.js';
-import { RETRY_OPTION, retryForHelp } from './options.js';
+import { databaseUrl, dbHelp, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 import { UsageError } from '../errors.js';
 import { count, megabytes } from './format.js';
@@ -21,9 +21,7 @@ the batch ingested in the same transaction. Expired and cancelled batches are in
 partial output is paid for). A batch already ingested is skipped unless --force.
 
 Options:
-  --db URL            PostgreSQL connection URL (default: $DATABASE_URL; the PG*
-                      variables fill in what the URL leaves out)
-  --table NAME        target table, e.g. docs, app.docs, '"My Schema"."Docs"' (required for
+${dbHelp(22)}  --table NAME        target table, e.g. docs, app.docs, '"My Schema"."Docs"' (required for
                       files; with --batch/--all-completed see below)
   --id-column NAME    column matched against custom_id (default: id)
   --column NAME       vector or halfvec column to fill (default: embedding)
@@ -78,8 +76,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
   if (values.force) throw new UsageError('--force goes with --batch (files are always ingested)');
   if (values['retry-for'] !== undefined) throw new UsageError('--retry-for goes with --batch/--all-completed (files make no API calls)');
   if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
-  const db = values.db ?? process.env.DATABASE_URL;
-  if (!db) throw new UsageError('no database: pass --db URL or set DATABASE_URL');
+  const db = databaseUrl(values.db);
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
   const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
   let summary: IngestSummary;

@@ -1,13 +1,34 @@
 // options: what several commands parse the same way.
 import { BatchApi } from '../batch/api.js';
 import { openaiClient } from '../batch/openai.js';
+import { isPgliteUrl, pgliteDirectory, pgliteNeedsInit } from '../db/pglite-url.js';
 import { UsageError } from '../errors.js';
 
-/** --db, else $DATABASE_URL. */
+/** The database when neither --db nor the environment names one: embedded, in the working directory. */
+export const DEFAULT_DB = 'pglite:./.vecfill/pglite';
+
+/** Lines already said on stderr: each once per process, however many times the URL is read. */
+const said = new Set<string>();
+
+/** --db, else $DATABASE_URL, else the PG* variables when $PGHOST is set, else the embedded database
+ *  in ./.vecfill/pglite (said on stderr, once). Says so, too, when an embedded database is created. */
 export function databaseUrl(db: string | undefined): string {
-  const url = db ?? process.env.DATABASE_URL;
-  if (!url) throw new UsageError('no database: pass --db URL or set DATABASE_URL');
+  let url = db || process.env.DATABASE_URL;
+  if (!url && process.env.PGHOST) url = 'postgres://'; // node-postgres fills in the rest from PG*
+  if (!url) {
+    url = DEFAULT_DB;
+    say(`no --db, DATABASE_URL or PGHOST: using the embedded database in ${pgliteDirectory(url)}`);
+  }
+  if (isPgliteUrl(url) && pgliteNeedsInit(pgliteDirectory(url))) {
+    say(`creating the embedded database in ${pgliteDirectory(url)} (initdb: a few seconds, once)`);
+  }
   return url;
+}
+
+function say(line: string): void {
+  if (said.has(line)) return;
+  said.add(line);
+  process.stderr.write(`vecfill: ${line}\n`);
 }
 
 export function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -69,9 +90,19 @@ export const RETRY_OPTION = { 'retry-for': { type: 'string' } } as const;
 
 /** The help lines of --retry-for, with the command's default, aligned at `column` as its help is. */
 export function retryForHelp(defaultText: string, column: number): string {
-  const words = `keep trying each API call through transient faults (dropped connections, timeouts, 408, 409, 429, 5xx) for up to TIME: 90s, 10m, 2h; 0 tries once (default: ${defaultText})`.split(' ');
+  return optionHelp('--retry-for TIME', `keep trying each API call through transient faults (dropped connections, timeouts, 408, 409, 429, 5xx) for up to TIME: 90s, 10m, 2h; 0 tries once (default: ${defaultText})`, column);
+}
+
+/** The help lines of --db, aligned at `column` as the command's help is. */
+export function dbHelp(column: number): string {
+  return optionHelp('--db URL', 'postgres://… (default: $DATABASE_URL; the PG* variables fill in what it leaves out), or pglite:DIR, an embedded database kept in DIR (created on first use); with neither and no $PGHOST: pglite:./.vecfill/pglite', column);
+}
+
+/** An option's help: its text wrapped to 96 columns, aligned at `column`. */
+function optionHelp(option: string, text: string, column: number): string {
+  const words = text.split(' ');
   const lines: string[] = [];
-  let line = '  --retry-for TIME';
+  let line = `  ${option}`;
   if (line.length + 2 > column) {
     lines.push(line);
     line = '';

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { dollars, MAX_INPUT_TOKENS } from '../batch/models.js';
 import { prepare, type PrepareSummary, type RowList } from '../batch/prepare.js';
-import { databaseUrl, REQUEST_OPTIONS, requestSelection } from './options.js';
+import { databaseUrl, dbHelp, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { EXIT } from './exit.js';
 import { count, megabytes } from './format.js';
 
@@ -16,8 +16,7 @@ the column holds the model's vectors (e.g. vector(1536) for text-embedding-3-sma
 Prints the estimate: requests, tokens (cl100k_base) and dollars at Batch API prices.
 
 Options:
-  --db URL             PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME         table to fill, e.g. docs, app.docs, '"My Schema"."Docs"' (required)
+${dbHelp(23)}  --table NAME         table to fill, e.g. docs, app.docs, '"My Schema"."Docs"' (required)
   --text-column NAME   column with the text to embed (required)
   --id-column NAME     row id, sent as custom_id (default: id)
   --column NAME        vector or halfvec column to fill (default: embedding)

@@ -1,7 +1,7 @@
 // vecfill retry: request files for the rows that may be tried again (retry() → prepare's machinery).
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_ATTEMPTS, retry } from '../batch/retry.js';
-import { databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
+import { databaseUrl, dbHelp, positiveInt, REQUEST_OPTIONS, requestSelection } from './options.js';
 import { describe } from './prepare.js';
 import { EXIT } from './exit.js';
 
@@ -14,8 +14,7 @@ for good, and they failed fewer than --max-attempts times. Rows never submitted 
 "vecfill prepare". Model, dimensions and encoding default to those of the table's latest batch.
 
 Options:
-  --db URL             PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME         table to fill (required)
+${dbHelp(23)}  --table NAME         table to fill (required)
   --text-column NAME   column with the text to embed (required)
   --id-column NAME     row id, sent as custom_id (default: id)
   --column NAME        vector or halfvec column to fill (default: embedding)

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { RUN_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { runFill, type RunSummary } from '../batch/run.js';
-import { commandApi, databaseUrl, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, dbHelp, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
 
 import { EXIT, isUsageError } from './exit.js';
 import { UsageError } from '../errors.js';
@@ -19,8 +19,7 @@ ledger (schema vecfill), so run it again after a kill and it polls the batches i
 of resubmitting them, and never sends a row that is in flight or done.
 
 Options:
-  --db URL              PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME          table to fill (required)
+${dbHelp(24)}  --table NAME          table to fill (required)
   --text-column NAME    column with the text to embed (required)
   --id-column NAME      row id, sent as custom_id (default: id)
   --column NAME         vector or halfvec column to fill (default: embedding)

@@ -6,7 +6,7 @@ import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { describeBatch, refreshBatches } from '../batch/status.js';
 import { statusTable } from './status-table.js';
 import { tableFilter } from '../batch/target-names.js';
-import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, dbHelp, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 
 export const STATUS_HELP = `Usage: vecfill status [options]
@@ -16,8 +16,7 @@ expired, cancelled), records the answers, and shows each batch: status, requests
 and failed, age, tokens (~ while only estimated) and cost at Batch API prices.
 
 Options:
-  --db URL        PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME    only batches of this table
+${dbHelp(18)}  --table NAME    only batches of this table
   --run ID        only batches of this run
   --json          print {"batches": [...]} as one JSON object
 ${retryForHelp('2m', 18)}  -h, --help      this help

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { COMMAND_RETRY_FOR_MS } from '../batch/api-retry.js';
 import { submit } from '../batch/submit.js';
-import { commandApi, databaseUrl, RETRY_OPTION, retryForHelp } from './options.js';
+import { commandApi, databaseUrl, dbHelp, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
 import { count } from './format.js';
 
@@ -17,8 +17,7 @@ files, or from --table. Every file is checked before the first upload; files who
 already in a batch in flight are refused.
 
 Options:
-  --db URL            PostgreSQL connection URL (default: $DATABASE_URL)
-  --table NAME        target table, for files without a manifest (overrides the manifest)
+${dbHelp(22)}  --table NAME        target table, for files without a manifest (overrides the manifest)
   --id-column NAME    with --table: column matched against custom_id (default: id)
   --column NAME       with --table: vector or halfvec column to fill (default: embedding)
   --run ID            name the run in the ledger and the metadata (default: a new id)

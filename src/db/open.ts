@@ -3,7 +3,7 @@
 // server; a connected node-postgres client is used as it is (and left open); a Db passes through.
 import type pg from 'pg';
 import type { Db } from './db.js';
-import { isPgliteUrl, openPglite } from './pglite.js';
+import { isPgliteUrl } from './pglite-url.js';
 import { connectPostgres, PostgresDb } from './postgres.js';
 
 /** A connection string (postgres://…, or pglite:PATH), a connected pg client or pool client, or a Db. */
@@ -15,7 +15,11 @@ export function isDb(x: unknown): x is Db {
 
 export async function openDb(input: DbInput, applicationName?: string): Promise<Db> {
   // applicationName names a server session; an embedded database has no other sessions to tell apart.
-  if (typeof input === 'string') return isPgliteUrl(input) ? openPglite(input) : connectPostgres(input, applicationName);
+  if (typeof input === 'string' && isPgliteUrl(input)) {
+    const { openPglite } = await import('./pglite.js'); // PGlite loads only when it is used
+    return openPglite(input);
+  }
+  if (typeof input === 'string') return connectPostgres(input, applicationName);
   if (isDb(input)) return input;
   return new PostgresDb(input, false);
 }

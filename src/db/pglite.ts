@@ -6,8 +6,7 @@
 // - one process per directory (pglite-dir-lock.ts); within the process, every open of a directory
 //   shares one instance, closed with the last close. An instance is one session: a handle inside a
 //   transaction has it to itself, the others' statements wait for its COMMIT or ROLLBACK.
-import { resolve } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -15,25 +14,7 @@ import { ConnectError } from '../errors.js';
 import { CopyBlobCutter } from './copy-blobs.js';
 import type { CopyIn, Db, QueryResult } from './db.js';
 import { lockDirectory } from './pglite-dir-lock.js';
-
-const SCHEME = 'pglite:';
-
-export function isPgliteUrl(url: string): boolean {
-  return url.startsWith(SCHEME);
-}
-
-/** The directory of a `pglite:PATH` URL, absolute (`pglite:./dir`, `pglite:/abs/dir`, `pglite:///abs/dir`). */
-export function pgliteDirectory(url: string): string {
-  let path = url.slice(SCHEME.length);
-  if (path.startsWith('///')) path = path.slice(2);
-  if (!path) throw new ConnectError('pglite: needs a directory, e.g. pglite:./.vecfill/pglite');
-  return resolve(path);
-}
-
-/** Whether the directory holds no database yet (opening it runs initdb: several seconds). */
-export function pgliteNeedsInit(dir: string): boolean {
-  return !existsSync(resolve(dir, 'PG_VERSION'));
-}
+import { pgliteDirectory } from './pglite-url.js';
 
 /** Results as node-postgres gives them, so the code above reads either alike: int8 as a string (it
  *  may not fit a double), bytea as a Buffer. */
