@@ -2,11 +2,11 @@
 // DATABASE_URL is set, else the embedded database (PGlite) in a directory of this test file's own.
 // Either way one handle per test file, through vecfill's own database interface, opened on first use
 // and closed when the file's tests are done.
+import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
+import pg from 'pg';
 import type { Db, QueryResult } from '../../src/db/db.js';
 import { openDb, type DbInput } from '../../src/db/open.js';
-import pg from 'pg';
-import { randomBytes } from 'node:crypto';
 import { SERVER_URL } from './database-kind.js';
 import { freshPgliteDirectory } from './pglite-template.js';
 
