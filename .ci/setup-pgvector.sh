@@ -34,11 +34,8 @@ if [ ! -f "$SHAREDIR/extension/vector.control" ]; then
   make -s -C "$work/src" PG_CONFIG="$PG_CONFIG" install >/dev/null
 fi
 
-# The extension in the databases the tests use (CREATE EXTENSION needs superuser once per database).
-for db in postgres test; do
-  if [ -z "$(psql -h 127.0.0.1 -U postgres -d postgres -qAtc "select 1 from pg_database where datname='$db'")" ]; then
-    psql -h 127.0.0.1 -U postgres -d postgres -qAtc "CREATE DATABASE $db"
-  fi
-  psql -h 127.0.0.1 -U postgres -d "$db" -qAtc 'SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector'
-done
-echo "pgvector: $(psql -h 127.0.0.1 -U postgres -d test -qAtc "select extversion from pg_extension where extname='vector'")" >&2
+# The database the tests use; they create the extension in it themselves.
+if [ -z "$(psql -h 127.0.0.1 -U postgres -d postgres -qAtc "select 1 from pg_database where datname='test'")" ]; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qAtc "CREATE DATABASE test"
+fi
+echo "pgvector: $(psql -h 127.0.0.1 -U postgres -d test -qAtc "select default_version from pg_available_extensions where name='vector'")" >&2

@@ -10,8 +10,9 @@ import { spawnCli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('of two ingests of one batch, one ingests and the other finds it ingested', async (t) => {
+test('of two ingests of one batch, one ingests and the other finds it ingested', serverOnly('two processes ingest at once, while another session holds the batch'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   const dir = await tempDir();

@@ -6,10 +6,7 @@
 // hold as that id. Seeded: VECFILL_SEED=n reruns a seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../src/db/db.js';
 import { idCodecFor } from '../src/db/id-codec.js';
 import { withClient } from './helpers/db.js';
 import { Rnd } from './helpers/bent-lines.js';
@@ -77,14 +74,14 @@ function uuidId(r: Rnd): string {
 const show = (id: string): string => JSON.stringify(id).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The server's verdict on each text: its send form (what a binary COPY carries), or null if refused. */
-async function serverReads(c: pg.Client, type: string, inputs: string[]): Promise<(Buffer | null)[]> {
+async function serverReads(c: Db, type: string, inputs: string[]): Promise<(Buffer | null)[]> {
   const { rows } = await c.query('SELECT pg_temp.input_send(x, $2) AS b FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n', [inputs, type]);
   return rows.map((row) => row.b as Buffer | null);
 }
 
 /** Reads x with the type's input function; refusals of the input itself become NULL, anything else fails. */
 const INPUT_SEND = `
-CREATE FUNCTION pg_temp.input_send(x text, typ text) RETURNS bytea LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION pg_temp.input_send(x text, typ text) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE r bytea;
 BEGIN
   EXECUTE format('SELECT %s($1::%s)', CASE typ WHEN 'uuid' THEN 'uuid_send' ELSE typ || 'send' END, typ) INTO r USING x;
@@ -102,7 +99,7 @@ for (const type of ['int2', 'int4', 'int8', 'uuid']) {
     for (const id of ids.filter((x) => x.includes('\0'))) assert.equal(typeof codec.encode(id), 'string', JSON.stringify(id));
     const sent = ids.filter((x) => !x.includes('\0'));
     await withClient(async (c) => {
-      await c.query(INPUT_SEND);
+      await c.exec(INPUT_SEND);
       const version = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
       const theirs = await serverReads(c, type, sent);
       let accepted = 0;
@@ -139,8 +136,11 @@ function copyRows(ids: readonly Uint8Array[]): Buffer {
   return Buffer.concat(parts);
 }
 
-async function copyText(c: pg.Client, table: string, ids: readonly Uint8Array[]): Promise<void> {
-  await pipeline(Readable.from([copyRows(ids)]), c.query(copyFrom(`COPY ${table} (n, id) FROM STDIN (FORMAT binary)`)));
+async function copyText(c: Db, table: string, ids: readonly Uint8Array[]): Promise<void> {
+  const copy = c.copyFrom(`COPY ${table} (n, id) FROM STDIN (FORMAT binary)`);
+  copy.stream.on('error', () => {}); // send() rejects with it
+  copy.stream.end(copyRows(ids));
+  await copy.send();
 }
 
 test(`text: what the codec accepts a binary COPY stores byte for byte; what it refuses no text column holds (seed ${SEED})`, async () => {
@@ -162,7 +162,8 @@ test(`text: what the codec accepts a binary COPY stores byte for byte; what it r
     const { rows } = await c.query('SELECT n, id, textsend(id) AS b FROM text_ids ORDER BY n');
     assert.equal(rows.length, accepted.length);
     for (const row of rows) {
-      assert.equal(row.id, accepted[row.n], `row ${row.n}`);
+      // Compared as bytes: a driver's text decoding may drop a leading U+FEFF (PGlite's does).
+      assert.ok((row.b as Buffer).equals(Buffer.from(accepted[row.n], 'utf8')), `row ${row.n}: ${show(accepted[row.n])} is stored as ${show(row.id)}`);
       assert.ok((row.b as Buffer).equals(codec.encode(accepted[row.n]) as Buffer), `row ${row.n}: stored bytes`);
     }
     // And why a NUL is refused on its line: in a COPY it would fail the whole ingest.

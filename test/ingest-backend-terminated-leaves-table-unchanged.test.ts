@@ -14,6 +14,7 @@ import { countUpdates, createTable, DB_URL, dropTable, sql, storedVector, tableD
 import { tempDir } from './helpers/files.js';
 import { embeddingLines, rowVector } from './helpers/output.js';
 import { finish, run } from './helpers/run.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const ROWS = 6_000; // ~37 MB of COPY data: a full first segment, then a long second COPY to be caught in
 
@@ -59,7 +60,7 @@ async function failsThenRerunCompletes(ingest: Awaited<ReturnType<typeof setup>>
   for (const id of [1, 50, ROWS]) assert.deepEqual(await storedVector(ingest.table, id), rowVector(id), `row ${id}`);
 }
 
-test('backend terminated mid-COPY, a segment already applied: exit 1, table unchanged, a rerun completes', async (t) => {
+test('backend terminated mid-COPY, a segment already applied: exit 1, table unchanged, a rerun completes', serverOnly("terminates the ingest's backend from another session"), async (t) => {
   const monitor = new pg.Client({ connectionString: DB_URL }); // one connection: a look takes ~1 ms
   await monitor.connect();
   t.after(() => monitor.end());
@@ -85,7 +86,7 @@ test('backend terminated mid-COPY, a segment already applied: exit 1, table unch
   await failsThenRerunCompletes(ingest, backend!);
 });
 
-test('backend terminated mid-UPDATE, earlier segments applied: exit 1, table unchanged, a rerun completes', async (t) => {
+test('backend terminated mid-UPDATE, earlier segments applied: exit 1, table unchanged, a rerun completes', serverOnly("terminates the ingest's backend from another session"), async (t) => {
   const locker = new pg.Client({ connectionString: DB_URL });
   await locker.connect();
   t.after(() => locker.end());

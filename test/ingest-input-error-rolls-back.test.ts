@@ -4,11 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import pg from 'pg';
 import { streamSource } from '../src/index.js';
 // segmentBytes and beforeCommit are internal knobs (IngestInternals): ingestWith() takes them.
 import { ingestWith as ingest } from '../src/ingest/ingest.js';
-import { countUpdates, createTable, DB_URL, dropTable, snapshot, tableName } from './helpers/db.js';
+import { callersConnection, countUpdates, createTable, dropTable, snapshot, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 
 function failingInput(lines: string[], rounds: number): Readable {
@@ -29,12 +28,11 @@ test('an input that errors midway fails the ingest with its error and changes no
   const updates = await countUpdates(table);
   t.after(updates.drop);
   const before = await snapshot(table);
-  const client = new pg.Client({ connectionString: DB_URL });
-  await client.connect();
-  t.after(() => client.end());
+  const client = await callersConnection();
+  t.after(() => client.close());
   const lines = ids.map((id) => okLine(String(id), [id, 0, 1]));
   await assert.rejects(
-    ingest({ db: client, table, inputs: [streamSource('download', failingInput(lines, 3))], segmentBytes: 512 }),
+    ingest({ db: client.input, table, inputs: [streamSource('download', failingInput(lines, 3))], segmentBytes: 512 }),
     /connection reset while downloading/,
   );
   assert.ok((await updates.count()) >= 2, `segments were applied before the input failed (${await updates.count()} UPDATEs)`);

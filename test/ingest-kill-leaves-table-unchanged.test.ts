@@ -12,6 +12,7 @@ import { spawnCli } from './helpers/cli.js';
 import { finish } from './helpers/run.js';
 import { embeddingLines } from './helpers/output.js';
 import { childBackend, waitForBackendGone, waitForCopy } from './helpers/activity.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const ROWS = 10_000;
 /** ~50 MB: two full segments (~2,700 lines each at 1536 dimensions) and part of a third. */
@@ -61,7 +62,7 @@ async function ingestFromStdin(t: TestContext, lines: Iterable<Buffer | string>)
   return { table, child, done, writer, backend: pid, updates, before, segmentsApplied };
 }
 
-test('kill -9 while a COPY runs, two segments already applied: the table is unchanged', async (t) => {
+test('kill -9 while a COPY runs, two segments already applied: the table is unchanged', serverOnly('kills the ingest process while it holds the database'), async (t) => {
   const run = await ingestFromStdin(t, firstLines());
   await run.writer.done; // every line sent; stdin stays open
   await run.segmentsApplied(2);
@@ -73,7 +74,7 @@ test('kill -9 while a COPY runs, two segments already applied: the table is unch
   assert.ok((await run.updates.count()) >= 2);
 });
 
-test('kill -9 while an UPDATE runs, after an earlier segment was applied: the table is unchanged', async (t) => {
+test('kill -9 while an UPDATE runs, after an earlier segment was applied: the table is unchanged', serverOnly('kills the ingest process while it holds the database'), async (t) => {
   const locker = new pg.Client({ connectionString: DB_URL });
   await locker.connect();
   t.after(() => locker.end());
@@ -91,7 +92,7 @@ test('kill -9 while an UPDATE runs, after an earlier segment was applied: the ta
   assert.equal(await tableDigest(run.table), run.before);
 });
 
-test('SIGTERM mid-stream, two segments applied: exit 1, interrupted and nothing changed; the table is unchanged', async (t) => {
+test('SIGTERM mid-stream, two segments applied: exit 1, interrupted and nothing changed; the table is unchanged', serverOnly('signals the ingest process while it holds the database'), async (t) => {
   // More than gets read before the signal: the first lines, then the rest of the rows as they go.
   const run = await ingestFromStdin(t, (function* () { yield* firstLines(); yield* embeddingLines(ROWS - LINES, 1536, 1, LINES + 1); })());
   await run.segmentsApplied(2);
@@ -106,7 +107,7 @@ test('SIGTERM mid-stream, two segments applied: exit 1, interrupted and nothing 
   assert.equal(await tableDigest(run.table), run.before);
 });
 
-test('SIGINT while stdin is open but idle, two segments applied: exit 1 at once; the table is unchanged', async (t) => {
+test('SIGINT while stdin is open but idle, two segments applied: exit 1 at once; the table is unchanged', serverOnly('signals the ingest process while it holds the database'), async (t) => {
   const run = await ingestFromStdin(t, firstLines());
   await run.writer.done;
   await run.segmentsApplied(2);

@@ -10,6 +10,7 @@ import { finish, run } from './helpers/run.js';
 import { okLine } from './helpers/output.js';
 import { readRejects, tempDir } from './helpers/files.js';
 import { waitForCopy } from './helpers/activity.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const BOM = '\ufeff';
 const v = (id: number) => [id + 0.5, -id / 3, 1e-3 * id];
@@ -58,7 +59,7 @@ test('CRLF, a BOM, blank and whitespace-only lines and no final newline all appl
   assert.equal(records[0].raw, badRaw, 'raw has no CR');
 });
 
-test('lines cut into 7-byte pieces across a slow pipe apply, with the right line numbers', async (t) => {
+test('lines cut into 7-byte pieces across a slow pipe apply, with the right line numbers', serverOnly("watches the ingest process's COPY in pg_stat_activity to feed its stdin piece by piece"), async (t) => {
   const table = tableName('eol');
   await createTable(table, [1, 2, 3, 4, 5]);
   const dir = await tempDir();

@@ -9,6 +9,7 @@ import { finish, run } from './helpers/run.js';
 import { httpErrorLine, okLine, prng } from './helpers/output.js';
 import { readRejects, tempDir, vectorOf, writeLines } from './helpers/files.js';
 import { waitForCopy } from './helpers/activity.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const vec = async (table: string, id: number) => Array.from((await storedVector(table, id)) ?? []);
 
@@ -84,7 +85,7 @@ test('an input that does not exist fails the run with exit 1 before anything is 
   ]);
 });
 
-test('the inputs share one transaction: killed while reading the second, the first one\'s rows are not applied', async (t) => {
+test('the inputs share one transaction: killed while reading the second, the first one\'s rows are not applied', serverOnly("kills the ingest process while it holds the database"), async (t) => {
   const table = tableName('multi');
   const rows = 300;
   const dims = 1536;

@@ -12,6 +12,7 @@ import { createTable, DB_URL, dropTable, snapshot, sql, storedVector, tableName 
 import { collect, runCli, spawnCli } from './helpers/cli.js';
 import { readRejects, tempDir } from './helpers/files.js';
 import { okLine } from './helpers/output.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const OLDER = '{"line":1,"code":"older","reason":"from an earlier ingest"}\n';
 const INPUT = [okLine('1', [1, 2, 3]), '{"custom_id": "2", oops', okLine('2', [4, 5, 6])].join('\n') + '\n';
@@ -53,7 +54,7 @@ test('an ingest that fails leaves the older rejects file as it was', async (t) =
   assert.deepEqual(await readdir(s.dir.dir), ['rejects.jsonl']);
 });
 
-test('kill -9 mid-ingest: the older rejects file is as it was; only the temporary file is left', async (t) => {
+test('kill -9 mid-ingest: the older rejects file is as it was; only the temporary file is left', serverOnly("kills the ingest process while it holds the database"), async (t) => {
   const s = await setUp(t, Array.from({ length: 100 }, (_, k) => k + 1));
   const before = await snapshot(s.table);
   const child = spawnCli(['ingest', '--db', DB_URL, '--table', s.table, '--rejects', s.rejects]);

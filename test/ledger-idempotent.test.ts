@@ -2,23 +2,20 @@
 // batch with its rows; its columns hold names and ids, never a secret.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pg from 'pg';
 import { ensureLedger, getBatch, insertBatch, listBatches, updateFromApi } from '../src/batch/ledger.js';
-import { PostgresDb } from '../src/db/postgres.js';
+import type { Db } from '../src/db/db.js';
+import { openDb } from '../src/db/open.js';
 import { freshDatabase } from './helpers/batch.js';
 
 test('ensureLedger from eight sessions at once, then again: one ledger, no error', async (t) => {
   const db = await freshDatabase(t);
-  const clients = await Promise.all(Array.from({ length: 8 }, async () => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    return c;
-  }));
+  // Eight sessions on a server; on the embedded database, eight handles on its one session.
+  const handles = await Promise.all(Array.from({ length: 8 }, () => openDb(db.url)));
   try {
-    await Promise.all(clients.map((c) => ensureLedger(new PostgresDb(c, false))));
-    await ensureLedger(new PostgresDb(clients[0], false));
+    await Promise.all(handles.map((c) => ensureLedger(c)));
+    await ensureLedger(handles[0]);
   } finally {
-    await Promise.all(clients.map((c) => c.end()));
+    await Promise.all(handles.map((c) => c.close()));
   }
   const { rows } = await db.sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'vecfill' ORDER BY 1`);
   assert.deepEqual(rows.map((r) => r.table_name), ['batch_rows', 'batches', 'row_failures']);
@@ -28,17 +25,15 @@ test('ensureLedger from eight sessions at once, then again: one ledger, no error
 
 test('a batch and its rows go in, the API\'s view updates it, filters select it', async (t) => {
   const db = await freshDatabase(t);
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
+  const c = await openDb(db.url);
   try {
     await roundTrip(c);
   } finally {
-    await c.end();
+    await c.close();
   }
 });
 
-async function roundTrip(client: pg.Client): Promise<void> {
-  const c = new PostgresDb(client, false);
+async function roundTrip(c: Db): Promise<void> {
   await ensureLedger(c);
   const target = { tableSchema: 'My Schema', tableName: 'Docs', idColumn: 'id', column: 'embedding' };
   await insertBatch(c, { ...target, batchId: 'batch_1', runId: 'r1', model: 'text-embedding-3-small', dimensions: null, encoding: 'base64',

@@ -1,12 +1,11 @@
-// The library entry (src/index.ts): ingest() with a connection string or a connected pg.Client (left
+// The library entry (src/index.ts): ingest() with a connection string or a connection of the caller's (left
 // open, usable, outside any transaction), inputs from in-memory streams, rejects to a stream the caller
 // owns (left open), progress, and an AbortSignal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
-import pg from 'pg';
 import { ingest, streamSource, type IngestSummary } from '../src/index.js';
-import { countUpdates, createTable, DB_URL, dropTable, snapshot, storedVector, tableName } from './helpers/db.js';
+import { callersConnection, countUpdates, createTable, DB_URL, dropTable, snapshot, storedVector, tableName } from './helpers/db.js';
 import { okLine } from './helpers/output.js';
 import { smallSegments } from './helpers/segments.js';
 import { TargetError } from '../src/errors.js';
@@ -62,17 +61,17 @@ test('ingest() with a URL and an in-memory stream returns the summary and writes
   assert.equal(progress.at(-1), b.length, 'progress reaches every byte');
 });
 
-test('ingest() with a connected pg.Client leaves it open, usable, and outside any transaction', async (t) => {
+test('ingest() with a connection of the caller\'s (a pg.Client; on the embedded database a Db) leaves it open, usable, and outside any transaction', async (t) => {
   const table = tableName('lib');
   await createTable(table, [1, 2, 3]);
   t.after(() => dropTable(table));
-  const client = new pg.Client({ connectionString: DB_URL });
-  await client.connect();
-  t.after(() => client.end());
+  const client = await callersConnection();
+  t.after(() => client.close());
   const outsideTransaction = async () => {
-    // Outside a transaction every statement is its own, so now() is the statement's own start.
-    const { rows: [r] } = await client.query('SELECT now() = statement_timestamp() AS own, pg_my_temp_schema() AS temp');
-    assert.equal(r.own, true, 'the client is not left inside a transaction');
+    // A savepoint can only be set inside a transaction block.
+    const inside = await client.query('SAVEPOINT vecfill_probe').then(() => true, () => false);
+    assert.equal(inside, false, 'the client is not left inside a transaction');
+    const { rows: [r] } = await client.query('SELECT pg_my_temp_schema() AS temp');
     if (r.temp !== 0) {
       const { rows: [c] } = await client.query('SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = pg_my_temp_schema()');
       assert.equal(c.n, 0, 'no temp table is left behind');
@@ -80,16 +79,16 @@ test('ingest() with a connected pg.Client leaves it open, usable, and outside an
   };
 
   // Strings as chunks, as Readable.from(['…']) gives them.
-  const summary = await ingest({ db: client, table, inputs: [streamSource('mem', Readable.from([input.slice(0, 50), input.slice(50)]))] });
+  const summary = await ingest({ db: client.input, table, inputs: [streamSource('mem', Readable.from([input.slice(0, 50), input.slice(50)]))] });
   check(summary, table);
   await outsideTransaction();
 
   // A dry run on the same client, then a failure: the client still works.
-  const dry = await ingest({ db: client, table, dryRun: true, inputs: [streamSource('mem', Readable.from([Buffer.from(okLine('3', [3, 3, 3]))]))] });
+  const dry = await ingest({ db: client.input, table, dryRun: true, inputs: [streamSource('mem', Readable.from([Buffer.from(okLine('3', [3, 3, 3]))]))] });
   assert.equal(dry.rowsUpdated, 1);
   assert.equal(await storedVector(table, 3), null);
   await outsideTransaction();
-  await assert.rejects(ingest({ db: client, table: `${table}_nope`, inputs: [streamSource('mem', Readable.from([]))] }), TargetError);
+  await assert.rejects(ingest({ db: client.input, table: `${table}_nope`, inputs: [streamSource('mem', Readable.from([]))] }), TargetError);
   await outsideTransaction();
   const { rows } = await client.query(`SELECT id::int FROM ${table} WHERE embedding IS NOT NULL ORDER BY id`);
   assert.deepEqual(rows.map((r) => r.id), [1, 2]);

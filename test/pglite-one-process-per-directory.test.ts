@@ -9,7 +9,8 @@ import { writeFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openDb } from '../src/db/open.js';
-import { run } from './helpers/run.js';
+import { spawnCli } from './helpers/cli.js';
+import { finish, run } from './helpers/run.js';
 import { pgliteDatabase } from './helpers/pglite.js';
 
 test('a second process is refused while the first holds the directory', async (t) => {
@@ -19,7 +20,8 @@ test('a second process is refused while the first holds the directory', async (t
   const b = await openDb(db.url);
   try {
     assert.equal((a as { pglite?: unknown }).pglite, (b as { pglite?: unknown }).pglite, 'one instance per directory in a process');
-    const refused = await run(['ingest', '--db', db.url, '--table', 'docs'], '', {}, 30_000);
+    // A child process: run() would call the CLI in this process on the embedded database.
+    const refused = await finish(spawnCli(['ingest', '--db', db.url, '--table', 'docs']), '', 30_000);
     assert.equal(refused.timedOut, false);
     assert.equal(refused.code, 1, refused.stderr);
     assert.ok(refused.stderr.includes(db.dir), refused.stderr);

@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
-import pg from 'pg';
 import { prepare } from '../src/batch/prepare.js';
 import { ensureLedger } from '../src/batch/ledger.js';
-import { PostgresDb } from '../src/db/postgres.js';
+import { openDb } from '../src/db/open.js';
 import { docsTable, freshDatabase, vecfill, type TestDb } from './helpers/batch.js';
 import { tempDir } from './helpers/files.js';
 
@@ -33,9 +32,8 @@ async function setUp(t: import('node:test').TestContext, ledger: boolean): Promi
   await docsTable(db, [[1, 'one'], [2, 'two'], [3, null]], 'vector(3)');
   await db.sql('CREATE TABLE canary (what text)');
   if (ledger) {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    await ensureLedger(new PostgresDb(c, false)).finally(() => c.end());
+    const c = await openDb(db.url);
+    await ensureLedger(c).finally(() => c.close());
   }
   return db;
 }

@@ -20,8 +20,9 @@ import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { batchesCreated, numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('run adopts a batch of this table that a killed submit never recorded, and ignores another database\'s', async (t) => {
+test('run adopts a batch of this table that a killed submit never recorded, and ignores another database\'s', serverOnly('kills a submit process while another session holds it back'), async (t) => {
   const db = await freshDatabase(t);
   const other = await freshDatabase(t);
   const server = await fakeOpenAI(t);

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { fakeOpenAI, freshDatabase, json, vecfill, type TestDb } from './helpers/batch.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { numberedDocs, ranRows, RUN_ARGS } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 const BAD_DAY = { rate: 1 / 8, cutDownloads: 1 / 8 };
 
@@ -55,7 +56,7 @@ test('done when: one run through a bad day of the API, 3,000 rows', async (t) =>
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
-test('done when: two runs started together on a bad day embed each row once, both exit 0', async (t) => {
+test('done when: two runs started together on a bad day embed each row once, both exit 0', serverOnly("two run processes on one database at once"), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t, { faults: { ...BAD_DAY, seed: 11 }, steps: { in_progress: 2 } });
   const texts = await numberedDocs(db, 600);

@@ -9,8 +9,9 @@ import { sql } from './helpers/db.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('run reconnects when its backend is terminated, and finishes from the ledger', async (t) => {
+test('run reconnects when its backend is terminated, and finishes from the ledger', serverOnly("terminates the run's backend (pg_terminate_backend)"), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   server.state.autoAdvance = false; // the batches stay in flight until the connection has been cut

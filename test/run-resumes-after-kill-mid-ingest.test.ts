@@ -11,8 +11,9 @@ import { spawnCli } from './helpers/cli.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { batchesCreated, numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('SIGKILL while a batch is being ingested, then run again: the batch is ingested, nothing resubmitted', async (t) => {
+test('SIGKILL while a batch is being ingested, then run again: the batch is ingested, nothing resubmitted', serverOnly('kills the run process while it holds the database'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   const texts = await numberedDocs(db, 40);

@@ -8,8 +8,9 @@ import { spawnCli } from './helpers/cli.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('SIGKILL after the first batch is created, then run again: nothing sent twice, all filled', async (t) => {
+test('SIGKILL after the first batch is created, then run again: nothing sent twice, all filled', serverOnly('kills the run process while it holds the database'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   server.state.autoAdvance = false; // the first run's batches stay in flight until it is killed

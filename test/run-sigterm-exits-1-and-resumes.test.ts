@@ -14,6 +14,7 @@ import { until } from './helpers/db.js';
 import { expectedEmbedding, type OpenAIServer } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
 function startRun(db: TestDb, server: OpenAIServer, ...extra: string[]) {
   const [command, ...rest] = RUN_ARGS;
@@ -55,7 +56,7 @@ async function secondRunFinishes(t: TestContext, db: TestDb, server: OpenAIServe
   t.diagnostic(`${server.state.batches.size} batches`);
 }
 
-test('SIGTERM while run waits for its batches: exit 1 at once, and a second run finishes', async (t) => {
+test('SIGTERM while run waits for its batches: exit 1 at once, and a second run finishes', serverOnly('signals the run process while it holds the database'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t, { autoAdvance: false }); // the batches stay in flight
   const texts = await numberedDocs(db, 30);
@@ -68,7 +69,7 @@ test('SIGTERM while run waits for its batches: exit 1 at once, and a second run 
   await secondRunFinishes(t, db, server, texts);
 });
 
-test('SIGTERM in the middle of a batch\'s ingest: exit 1, nothing half-applied, and a second run finishes', async (t) => {
+test('SIGTERM in the middle of a batch\'s ingest: exit 1, nothing half-applied, and a second run finishes', serverOnly('signals the run process while it holds the database'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   const texts = await numberedDocs(db, 30);

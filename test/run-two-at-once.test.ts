@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import { fakeOpenAI, freshDatabase, json, storedVector, vecfill } from './helpers/batch.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 import { numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('two runs started together embed each row once and both exit 0', async (t) => {
+test('two runs started together embed each row once and both exit 0', serverOnly('two run processes on one database at once'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t, { steps: { validating: 2, in_progress: 3 } });
   const texts = await numberedDocs(db, 300);

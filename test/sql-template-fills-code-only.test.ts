@@ -81,9 +81,11 @@ test('placeholders are filled in code only, as PostgreSQL reads the statement (s
       const where = `seed ${seed}, statement ${k}:\n${g.template}`;
       assert.equal(fillTemplate(g.template, { v: VALUE }), g.filled, where);
       const params = g.filled.includes('$1::text') ? ['P{v}'] : [];
-      const res = await c.query<unknown[]>({ text: g.filled, values: params, rowMode: 'array' });
-      assert.deepEqual(res.rows[0], g.values, `${where}\nPostgreSQL reads other values`);
-      assert.deepEqual(res.fields.map((f) => f.name), g.names, `${where}\nPostgreSQL reads other names`);
+      // The row as PostgreSQL's own json spells it: every column in order, names repeated as they are.
+      const res = await c.query<{ key: string; value: string }>(
+        `SELECT j.key, j.value FROM (${g.filled}\n) AS q, json_each_text(row_to_json(q)) WITH ORDINALITY AS j ORDER BY j.ordinality`, params);
+      assert.deepEqual(res.rows.map((r) => r.value), g.values, `${where}\nPostgreSQL reads other values`);
+      assert.deepEqual(res.rows.map((r) => r.key), g.names, `${where}\nPostgreSQL reads other names`);
     }
   });
 });

@@ -10,8 +10,9 @@ import { docsTable, fakeOpenAI, freshDatabase, json, vecfill } from './helpers/b
 import { spawnCli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { finish } from './helpers/run.js';
+import { serverOnly } from './helpers/database-kind.js';
 
-test('submit waits while another session holds the target, naming it, then submits', async (t) => {
+test('submit waits while another session holds the target, naming it, then submits', serverOnly('another session holds the target lock while a submit process waits'), async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   const dir = await tempDir();

@@ -4,7 +4,8 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { DB_URL } from './db.js';
+import type { QueryResult } from '../../src/db/db.js';
+import { DB_URL, ON_PGLITE, ensureVector, sql as fileSql, testDb } from './db.js';
 import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from './openai-server.js';
 import { run, type TimedResult } from './run.js';
 
@@ -13,11 +14,16 @@ export const API_KEY = 'sk-test-VECFILL-secret-0123456789';
 
 export interface TestDb {
   url: string;
-  sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  sql(text: string, params?: unknown[]): Promise<QueryResult<any>>;
 }
 
-/** A new database with pgvector, dropped after the test. */
+/** A new database with pgvector: on a server one dropped after the test; on the embedded database,
+ *  the file's own, emptied (its directory is this file's alone, and its tests run one at a time). */
 export async function freshDatabase(t: TestContext): Promise<TestDb> {
+  if (ON_PGLITE) {
+    await emptied();
+    return { url: DB_URL, sql: fileSql };
+  }
   const name = `vecfill_${randomBytes(5).toString('hex')}`;
   const admin = async (text: string) => {
     const c = new pg.Client({ connectionString: DB_URL });
@@ -37,13 +43,26 @@ export async function freshDatabase(t: TestContext): Promise<TestDb> {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      return await c.query(text, params);
+      const res = await c.query(text, params);
+      return { rows: res.rows, rowCount: res.rowCount ?? 0 };
     } finally {
       await c.end();
     }
   };
   await sql('CREATE EXTENSION IF NOT EXISTS vector');
   return { url, sql };
+}
+
+/** Drops every schema a test may have made (the ledger's, public and its tables), then gives back
+ *  an empty public with pgvector. */
+async function emptied(): Promise<void> {
+  const db = await testDb();
+  await db.exec(`DO $$ DECLARE s text; BEGIN
+    FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+      EXECUTE format('DROP SCHEMA %I CASCADE', s);
+    END LOOP; END $$;
+    CREATE SCHEMA public`);
+  await ensureVector(db);
 }
 
 /** `docs (id bigint primary key, body text, embedding <vectorType>)` with these texts. */

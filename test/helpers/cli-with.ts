@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CliResult } from './cli.js';
+import { releaseDb } from './db.js';
 
 const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,7 +17,10 @@ export interface CliWith {
   env?: NodeJS.ProcessEnv;
 }
 
-export function runCliWith(args: string[], opts: CliWith = {}, timeoutMs = 60_000): Promise<CliResult & { timedOut: boolean }> {
+/** A child process even on the embedded database: the test file's handle is closed first (the child
+ *  must open the directory itself), and opens again on next use. */
+export async function runCliWith(args: string[], opts: CliWith = {}, timeoutMs = 60_000): Promise<CliResult & { timedOut: boolean }> {
+  await releaseDb(opts.uid === undefined ? undefined : { uid: opts.uid, gid: opts.gid ?? opts.uid });
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', ...opts.env },

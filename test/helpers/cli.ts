@@ -1,6 +1,8 @@
 // Runs the real CLI in a child process (through tsx, so tests need no build), with real pipes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ON_PGLITE } from './database-kind.js';
+import { runMain } from './main-in-process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
@@ -20,8 +22,10 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   });
 }
 
-/** Runs vecfill with args; stdin gets `input` (string or Buffer) and is closed. */
+/** Runs vecfill with args; stdin gets `input` (string or Buffer) and is closed. On the embedded
+ *  database, in this process (helpers/main-in-process.ts), sharing the test file's PGlite instance. */
 export async function runCli(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  if (ON_PGLITE) return runMain(args, input, env);
   const child = spawnCli(args, env);
   return collect(child, input);
 }

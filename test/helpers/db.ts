@@ -1,21 +1,88 @@
-// Test helpers for the database: a real PostgreSQL with pgvector (never a mock), one table per test.
-import pg from 'pg';
+// Test helpers for the database: a real one (never a mock), one table per test. PostgreSQL when
+// DATABASE_URL is set, else the embedded database (PGlite) in a directory of this test file's own.
+// Either way one handle per test file, through vecfill's own database interface, opened on first use
+// and closed when the file's tests are done.
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
+import pg from 'pg';
+import type { Db, QueryResult } from '../../src/db/db.js';
+import { openDb, type DbInput } from '../../src/db/open.js';
+import { SERVER_URL } from './database-kind.js';
+import { freshPgliteDirectory } from './pglite-template.js';
 
-export const DB_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { ON_PGLITE, serverOnly } from './database-kind.js';
 
-export async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: DB_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
+const pglite = SERVER_URL === undefined ? await freshPgliteDirectory() : undefined;
+
+/** What the CLI's --db and the library's `db` take for this file's database. */
+export const DB_URL = SERVER_URL ?? `pglite:${pglite!.dir}`;
+
+let handle: Promise<Db> | undefined;
+
+// Registered as the file loads, so it runs once all of the file's tests are done (a hook added
+// during a test would belong to that test).
+after(async () => {
+  await (await handle?.catch(() => undefined))?.close();
+  await pglite?.remove();
+});
+
+/** This file's database handle. On a server, the suite sets up what it needs itself: a fresh
+ *  database without pgvector passes too. */
+export function testDb(): Promise<Db> {
+  handle ??= (async () => {
+    const db = await openDb(DB_URL, 'vecfill-test');
+    await ensureVector(db);
+    return db;
+  })();
+  return handle;
 }
 
-export async function sql(text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  return withClient((c) => c.query(text, params));
+/** CREATE EXTENSION vector, unless there (two files starting at once may both try). */
+export async function ensureVector(db: Db): Promise<void> {
+  const there = async () => (await db.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'")).rows.length > 0;
+  if (await there()) return;
+  await db.exec('CREATE EXTENSION IF NOT EXISTS vector').catch(async (err) => {
+    if (!(await there())) throw err;
+  });
+}
+
+/**
+ * Closes this file's handle (the next call opens it again), for a child process that must open the
+ * embedded database itself: only one process at a time may. `forUid` makes the directory that user's
+ * (a child running as another user). On a server, nothing to do.
+ */
+export async function releaseDb(forUid?: { uid: number; gid: number }): Promise<void> {
+  if (!pglite) return;
+  const db = await handle?.catch(() => undefined);
+  handle = undefined;
+  await db?.close();
+  if (forUid) await pglite.giveTo(forUid.uid, forUid.gid);
+}
+
+/** A connection the caller opened and hands to the library, which must leave it open: a connected
+ *  pg.Client on a server, a Db handle of the caller's own on the embedded database. */
+export interface CallersConnection {
+  input: DbInput;
+  query(text: string): Promise<{ rows: any[] }>;
+  close(): Promise<void>;
+}
+
+export async function callersConnection(): Promise<CallersConnection> {
+  if (!SERVER_URL) {
+    const db = await openDb(DB_URL);
+    return { input: db, query: (text) => db.query(text), close: () => db.close() };
+  }
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  return { input: client, query: (text) => client.query(text), close: () => client.end() };
+}
+
+export async function withClient<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return fn(await testDb());
+}
+
+export async function sql(text: string, params: unknown[] = []): Promise<QueryResult<any>> {
+  return (await testDb()).query(text, params);
 }
 
 /** A fresh table name (unquoted, lower case) for one test; drop it with dropTable. */

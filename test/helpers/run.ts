@@ -2,6 +2,8 @@
 // instead of hanging the whole suite.
 import type { ChildProcess } from 'node:child_process';
 import { collect, spawnCli, type CliResult } from './cli.js';
+import { ON_PGLITE } from './database-kind.js';
+import { runMain } from './main-in-process.js';
 
 export interface TimedResult extends CliResult {
   timedOut: boolean;
@@ -22,7 +24,14 @@ export async function finish(child: ChildProcess, input?: string | Buffer, timeo
   }
 }
 
-/** Runs vecfill with args; stdin gets `input` and is closed. */
+/** Runs vecfill with args; stdin gets `input` and is closed. On the embedded database, in this
+ *  process (helpers/main-in-process.ts): a call that outlives timeoutMs is reported, not stopped. */
 export function run(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<TimedResult> {
-  return finish(spawnCli(args, env), input, timeoutMs);
+  if (!ON_PGLITE) return finish(spawnCli(args, env), input, timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<TimedResult>((resolve) => {
+    timer = setTimeout(() => resolve({ code: null, signal: null, stdout: '', stderr: `still running after ${timeoutMs} ms`, timedOut: true }), timeoutMs);
+  });
+  const done = runMain(args, input, env).then((r) => ({ ...r, timedOut: false }));
+  return Promise.race([done, late]).finally(() => clearTimeout(timer));
 }
