@@ -16,6 +16,8 @@ export interface Options {
   errorShare: number;
   seed: number;
   timeoutSeconds: number;
+  /** The table gets an HNSW index on its vector column (the index table of bench/README.md). */
+  hnsw: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -23,7 +25,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --dims N[,N…]        vector dimensions (default 1536)
   --format F           float | base64 | both (default both)
   --runs N             interleaved rounds; medians are reported (default 3)
-  --only a,b,…         a subset of: floor, vecfill, stream, sql, script
+  --only a,b,…         a subset of: floor, vecfill, vecfill-rebuild, stream, sql, script
+  --hnsw               the table has an HNSW index (vector_cosine_ops) on its vector column:
+                       --only floor,vecfill,vecfill-rebuild compares keep and rebuild with the floor
   --stdin              feed vecfill through a pipe from cat instead of a file argument
   --out FILE           results as JSON (default bench/out/results-<timestamp>.json)
   --db URL             (default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
@@ -51,6 +55,7 @@ export function parseOptions(argv: string[]): Options {
       'error-share': { type: 'string', default: '0.005' },
       seed: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '900' },
+      hnsw: { type: 'boolean', default: false },
     },
   });
   const format = values.format;
@@ -68,6 +73,7 @@ export function parseOptions(argv: string[]): Options {
     errorShare: Number(values['error-share']),
     seed: Number(values.seed),
     timeoutSeconds: positiveList('--timeout', values.timeout)[0],
+    hnsw: values.hnsw,
   };
 }
 

@@ -67,7 +67,7 @@ for (const format of options.formats) {
 
       for (let round = 1; round <= options.runs; round++) {
         for (const approach of runnable) {
-          await resetTable(client, options.table, rows, dims);
+          await resetTable(client, options.table, rows, dims, options.hnsw);
           const run = await runOnce(approach, context, round);
           result.runs.push(run);
           const rss = run.peakRssKb === null ? '?' : `${(run.peakRssKb / 1024).toFixed(0)} MB`;

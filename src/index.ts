@@ -8,6 +8,7 @@ export { createIngestStream, type IngestStream, type IngestStreamOptions } from 
 export { fileSource, streamSource, type IngestInput, type InputSource } from './ingest/sources.js';
 export type { RejectRecord } from './ingest/rejects.js';
 export type { ProgressListener, ProgressCounts } from './ingest/progress.js';
+export type { IndexMode, VectorIndex } from './ingest/vector-indexes.js';
 
 // The Batch API round trip.
 export type { ApiOptions } from './batch/api-options.js';

@@ -54,6 +54,16 @@ export const approaches: Approach[] = [
     okExitCodes: [0, 3],
   },
   {
+    name: 'vecfill-rebuild',
+    summary: 'vecfill ingest --index rebuild --maintenance-work-mem 1GB (with --hnsw: drop, apply, build)',
+    client: 'node',
+    command: ({ db, table, dataset }) => ({
+      argv: ['node', 'dist/cli/run.js', 'ingest', '--db', db, '--table', table, '--quiet', '--json',
+        '--index', 'rebuild', '--maintenance-work-mem', '1GB', dataset.file],
+    }),
+    okExitCodes: [0, 3],
+  },
+  {
     name: 'stream',
     summary: 'plain stream: split2 → JSON.parse → binary COPY → one UPDATE',
     client: 'node',

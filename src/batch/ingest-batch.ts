@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { useDb, type DbInput } from '../db/open.js';
 import { sqlFile, sqlTemplate } from '../db/sql-files.js';
 import { resolveTarget, type Target } from '../db/target.js';
-import { ingestWith, type IngestSummary } from '../ingest/ingest.js';
+import { ingestWith, type IngestOptions, type IngestSummary } from '../ingest/ingest.js';
 import type { ProgressListener } from '../ingest/progress.js';
 import { RejectsFile } from '../ingest/rejects-file.js';
 import type { RejectRecord } from '../ingest/rejects.js';
@@ -28,8 +28,9 @@ import { withBatchLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { TargetError } from '../errors.js';
 
-/** What ingestBatch() takes. */
-export interface IngestBatchOptions extends ApiOptions {
+/** What ingestBatch() takes. The vector-index and lock options are ingest()'s; commitEvery is not
+ *  offered: a batch's rows and its ledger record commit together, in one transaction. */
+export interface IngestBatchOptions extends ApiOptions, Pick<IngestOptions, 'index' | 'maintenanceWorkMem' | 'lockTimeoutMs'> {
   /** A connection string, a connected pg client (left open, outside a transaction), or a Db: the
    *  database whose ledger knows the batch. */
   db: DbInput;
@@ -172,7 +173,8 @@ async function ingestOnce(opts: BatchIngestOptions, rec: BatchRecord, batch: Bat
   try {
     if (inputs.length > 0) {
       summary = await ingestWith({
-        db, ...targetSpec(rec), inputs, beforeCommit: finalize, onProgress: opts.onProgress, signal,
+        db, ...targetSpec(rec), inputs, beforeCommit: finalize, onProgress: opts.onProgress, signal, log: opts.log,
+        index: opts.index, maintenanceWorkMem: opts.maintenanceWorkMem, lockTimeoutMs: opts.lockTimeoutMs,
         onReject: (record) => {
           failures.add(record);
           held.push(record);

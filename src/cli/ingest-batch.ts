@@ -9,6 +9,8 @@ import { commandApi, databaseUrl } from './options.js';
 import { EXIT } from './exit.js';
 import { UsageError } from '../errors.js';
 import { count } from './format.js';
+import { liveTableValues } from './ingest.js';
+import { checkLiveTableOptions } from '../ingest/live-table.js';
 
 export interface BatchIngestValues {
   db?: string;
@@ -23,12 +25,21 @@ export interface BatchIngestValues {
   'all-completed'?: boolean;
   force?: boolean;
   'retry-for'?: string;
+  index?: string;
+  'maintenance-work-mem'?: string;
+  'lock-timeout'?: string;
+  'commit-every'?: string;
 }
 
 export async function ingestBatchesCommand(values: BatchIngestValues, positionals: string[], signal: AbortSignal): Promise<number> {
   if (positionals.length > 0) throw new UsageError('FILE arguments and --batch/--all-completed do not mix');
   if (values.batch?.length && values['all-completed']) throw new UsageError('--batch and --all-completed do not mix');
   if (values['dry-run']) throw new UsageError('--dry-run reads files; it does not go with --batch/--all-completed');
+  if (values['commit-every'] !== undefined) {
+    throw new UsageError('--commit-every reads files; a batch is ingested in one transaction with its ledger record');
+  }
+  const { commitEvery: _, ...live } = liveTableValues(values);
+  checkLiveTableOptions(live); // a usage error before any batch, never one batch's failure
   const url = databaseUrl(values.db);
   const api = commandApi('ingest', values['retry-for'], signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
@@ -46,7 +57,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
       const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
       try {
         const r = await ingestBatch({
-          db, ...api, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
+          db, ...api, ...live, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
           rejects: rejects?.stream, onProgress: progress?.listener,
           signal: rejects ? AbortSignal.any([signal, rejects.failed]) : signal, // a write error stops the batch under way
         });

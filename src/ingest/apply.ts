@@ -1,4 +1,5 @@
-// apply: the last stage of an ingest, the one that drives the database, in one transaction. Rows arrive in segments (~16 MiB of COPY
+// apply: the last stage of an ingest, the one that drives the database, in one transaction (or, with
+// commitEvery, one per group of segments: live-table.ts). Rows arrive in segments (~16 MiB of COPY
 // data each); each segment is COPYed into its own temp table, ANALYZEd, freed of duplicate ids, and
 // applied with one UPDATE … FROM. The statements of a segment are queued on the connection without
 // waiting, so PostgreSQL runs segment k's UPDATE while JavaScript parses segment k+1: parsing hides
@@ -29,6 +30,15 @@ export interface ApplyOptions {
   onUnknown: (u: UnknownId) => void;
   /** How much COPY data the next segment may buffer while the database applies the previous one. */
   bufferBytes: number;
+  /** Statements run after each BEGIN (lock_timeout; the vector indexes' DROP). */
+  setup?: Statement[];
+  /** Commit once the segments applied since the last COMMIT reach this many rows (commit-every.ts). */
+  commitEvery?: number;
+}
+
+export interface Statement {
+  text: string;
+  params?: unknown[];
 }
 
 export interface ApplyResult {
@@ -39,8 +49,15 @@ export interface ApplyResult {
 
 export class Applier {
   private segments: string[] = [];
-  /** Segments in which fewer rows matched than were staged. */
+  /** The segments of the transaction under way (all of them, unless commitEvery). */
+  private open: string[] = [];
+  /** Those of them in which fewer rows matched than were staged. */
   private withUnknown: string[] = [];
+  /** Rows staged, and the segments' work, since the last COMMIT (commitEvery). */
+  private groupRows = 0;
+  private groupWork: Promise<unknown>[] = [];
+  /** Rows updated by the transactions committed so far (commitEvery). */
+  committedRows = 0;
   private copy: Writable | null = null;
   /** What to run once a COPY has finished (its chunks go back to the pool). */
   private readonly afterCopy = new WeakMap<Writable, () => void>();
@@ -60,6 +77,13 @@ export class Applier {
     // (temp_buffers was measured at 8 MB and 256 MB: no difference beyond noise, so the session's
     // setting is left alone; bench/README.md.)
     await this.db.query('BEGIN');
+    await this.setup();
+    this.stream(); // the first COPY opens before any input is read: a slow input holds no surprise
+  }
+
+  /** What each transaction of the ingest starts with. */
+  private async setup(): Promise<void> {
+    for (const s of this.opts.setup ?? []) await this.db.query(s.text, s.params);
     if (this.target.idColumn.indexed) {
       // A segment holds a few thousand rows of a target that may hold millions: the planner's hash join
       // reads the whole target once per segment (measured at 100k rows: 39 full scans), where the
@@ -67,7 +91,6 @@ export class Applier {
       await this.db.query('SET LOCAL enable_hashjoin = off');
       await this.db.query('SET LOCAL enable_mergejoin = off');
     }
-    this.stream(); // the first COPY opens before any input is read: a slow input holds no surprise
   }
 
   /** The current segment's COPY stream. It is created at once, so rows can be written into its buffer
@@ -76,6 +99,7 @@ export class Applier {
     if (!this.copy) {
       const name = `pg_temp.vecfill_in_${this.segments.length + 1}`;
       this.segments.push(name);
+      this.open.push(name);
       this.queue(this.createSql(name.slice('pg_temp.'.length)));
       const copyIn = this.db.copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
       const copy = copyIn.stream;
@@ -110,24 +134,51 @@ export class Applier {
     this.queue(`ANALYZE ${name} (id)`); // the join key is all the planner needs; skipping v skips reading it
     const dedup = this.dedup(name);
     const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount));
-    this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
+    const counted = this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
       this.result.duplicates += dropped;
       this.result.rowsUpdated += updated;
       if (updated < rows - dropped) this.withUnknown.push(name);
     }));
+    if (this.opts.commitEvery === undefined) return;
+    this.groupWork.push(counted);
+    this.groupRows += rows;
+    if (this.groupRows >= this.opts.commitEvery) this.commitGroup();
+  }
+
+  /** Queues the COMMIT of the segments applied so far and a fresh transaction for the next ones. */
+  private commitGroup(): void {
+    const work = this.groupWork;
+    this.groupWork = [];
+    this.groupRows = 0;
+    this.run(async () => {
+      await Promise.all(work); // the counts of the group's segments are in
+      await this.settleSegments();
+      await this.db.query('COMMIT');
+      this.committedRows = this.result.rowsUpdated;
+      await this.db.query('BEGIN');
+      await this.setup();
+    });
+  }
+
+  /** The counts that need every segment of the transaction (temp tables end with it): ids repeated
+   *  across segments, and unknown ids. */
+  private async settleSegments(): Promise<void> {
+    if (this.opts.duplicates.any && this.open.length > 1) {
+      const { duplicates, rowsTwice } = await this.crossSegmentDuplicates(this.open);
+      this.result.duplicates += duplicates;
+      this.result.rowsUpdated -= rowsTwice;
+    }
+    // Unknown ids are read at the end: only then is it known which line of a repeated id is its last.
+    if (this.withUnknown.length > 0) this.result.unknownIds += await this.unknownIds(this.withUnknown);
+    this.open = [];
+    this.withUnknown = [];
   }
 
   /** Waits for every queued statement, settles duplicates across segments, and returns the counts. */
   async finish(): Promise<ApplyResult> {
     await Promise.allSettled(this.work);
     if (this.failure) throw this.failure;
-    if (this.opts.duplicates.any && this.segments.length > 1) {
-      const { duplicates, rowsTwice } = await this.crossSegmentDuplicates();
-      this.result.duplicates += duplicates;
-      this.result.rowsUpdated -= rowsTwice;
-    }
-    // Unknown ids are read at the end: only then is it known which line of a repeated id is its last.
-    if (this.withUnknown.length > 0) this.result.unknownIds = await this.unknownIds(this.withUnknown);
+    await this.settleSegments();
     return this.result;
   }
 
@@ -210,9 +261,9 @@ export class Applier {
     return count;
   }
 
-  private async crossSegmentDuplicates(): Promise<{ duplicates: number; rowsTwice: number }> {
+  private async crossSegmentDuplicates(segments: string[]): Promise<{ duplicates: number; rowsTwice: number }> {
     const { filter, params } = this.suspectFilter();
-    const union = this.segments.map((s) => `SELECT id FROM ${s} ${filter}`).join(' UNION ALL ');
+    const union = segments.map((s) => `SELECT id FROM ${s} ${filter}`).join(' UNION ALL ');
     const text = sqlTemplate('cross-segment-duplicates.sql', { segments: union, target: this.target.sql, id: this.target.idColumn.sql });
     const { rows: [r] } = await this.db.query(text, params);
     return { duplicates: Number(r.duplicates), rowsTwice: Number(r.rows_twice) };

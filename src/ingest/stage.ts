@@ -33,6 +33,8 @@ export interface SegmentSink {
 export interface StageOptions {
   target: Target;
   segmentBytes?: number;
+  /** Rows at most per segment (commit-every: a segment never holds more than one commit's rows). */
+  segmentRows?: number;
   rejects: Rejects;
   duplicates: DuplicateFilter;
   onProgress?: ProgressListener;
@@ -47,6 +49,7 @@ const MODEL_HINT: Record<number, string> = {
 
 export async function stage(sources: InputSource[], out: SegmentSink, opts: StageOptions): Promise<StageResult> {
   const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+  const segmentRows = opts.segmentRows ?? Infinity;
   const { target, rejects } = opts;
   const column = `${target.name}.${target.column.name}`;
   const decoder = new LineDecoder(target.column.kind === 'halfvec');
@@ -89,7 +92,7 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         duplicates.add(id, () => d.customId!);
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
-        if (plan.full(batcher.segmentBytes, result.bytes)) cut();
+        if (plan.full(batcher.segmentBytes, result.bytes) || batcher.segmentRows >= segmentRows) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
