@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { createTable, DB_URL, dropTable, sql, storedVector, tableDigest, tableName, until } from './helpers/db.js';
+import { serverOnly } from './helpers/database-kind.js';
 import { tempDir } from './helpers/files.js';
 import { spawnCli } from './helpers/cli.js';
 import { finish, run } from './helpers/run.js';
 import { embeddingLines, rowVector } from './helpers/output.js';
 
 const DIMS = 64;
-const SECOND_SESSION = DB_URL.startsWith('pglite:') ? 'needs a second session beside the ingest (an embedded database has one)' : false;
 
 async function table(t: TestContext, rows: number) {
   const name = tableName('live');
@@ -27,7 +27,7 @@ async function table(t: TestContext, rows: number) {
 
 const filled = async (name: string) => Number((await sql(`SELECT count(embedding) AS n FROM ${name}`)).rows[0].n);
 
-test('--lock-timeout: another session holds a row lock; the ingest gives up quickly, exit 1, table unchanged', { skip: SECOND_SESSION }, async (t) => {
+test('--lock-timeout: another session holds a row lock; the ingest gives up quickly, exit 1, table unchanged', serverOnly('a second session beside the ingest'), async (t) => {
   const { name, file } = await table(t, 200);
   const app = new pg.Client({ connectionString: DB_URL });
   await app.connect();
@@ -45,7 +45,7 @@ test('--lock-timeout: another session holds a row lock; the ingest gives up quic
   assert.equal(await tableDigest(name), before);
 });
 
-test('--commit-every: kill -9 mid-ingest keeps the committed rows; the same input again finishes the rest', { skip: SECOND_SESSION }, async (t) => {
+test('--commit-every: kill -9 mid-ingest keeps the committed rows; the same input again finishes the rest', serverOnly('a process killed while it holds the database'), async (t) => {
   const { name, file } = await table(t, 3000);
   const lines = [...embeddingLines(3000, DIMS)];
   const child = spawnCli(['ingest', '--db', DB_URL, '--table', name, '--commit-every', '500']);

@@ -34,7 +34,7 @@ ${dbHelp(22)}  --table NAME        target table, e.g. docs, app.docs, '"My Schem
                       (completed, expired, cancelled; --table limits it to one table)
   --force             with --batch: ingest a batch again even if it was already ingested
   --index MODE        the HNSW and IVFFlat indexes on the column (their cost is said on stderr):
-                      keep (default): updated row by row, HNSW about 4× the ingest's time;
+                      keep (default): updated row by row, HNSW 4×–90× the ingest's time;
                       rebuild: dropped after BEGIN and built again before COMMIT, the same
                       definition (the table is locked against reads and writes until COMMIT)
   --maintenance-work-mem SIZE

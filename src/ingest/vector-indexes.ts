@@ -1,5 +1,6 @@
 // vector-indexes: the HNSW and IVFFlat indexes on the column an ingest fills. PostgreSQL updates them
-// row by row as the UPDATEs write (HNSW measured at ~4× the ingest's time at 20,000 × 1536), so the
+// row by row as the UPDATEs write (HNSW at 20,000 × 1536: ~4× the ingest's time over an index already
+// full, ~90× over one growing from an empty column; bench/README.md), so the
 // user is told before it hits, and may instead have them dropped and built again from the finished
 // column, inside the ingest's one transaction (a build is one sorted pass: cheaper past a few
 // thousand rows; bench/README.md). A failure anywhere rolls the DROP back with the rest.
@@ -46,7 +47,7 @@ export class VectorIndexes {
         return `${what} is dropped and built again before COMMIT; until then the table is locked ` +
           '(ACCESS EXCLUSIVE): no reads or writes by others';
       }
-      const cost = r.method === 'hnsw' ? 'about 4× the time of an ingest without it' : 'each row is placed in its nearest list';
+      const cost = r.method === 'hnsw' ? '4× to 90× the time of an ingest without it (90× while the index fills from empty)' : 'each row is placed in its nearest list';
       return `${what} is updated row by row: ${cost}; --index rebuild drops and recreates it inside the transaction`;
     });
   }
