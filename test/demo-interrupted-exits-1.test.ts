@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshDatabase } from './helpers/batch.js';
 import { spawnCli } from './helpers/cli.js';
+import { serverOnly } from './helpers/database-kind.js';
 import { finish } from './helpers/run.js';
 
-test('vecfill demo interrupted by SIGINT exits 1 and closes its database connection', async (t) => {
+test('vecfill demo interrupted by SIGINT exits 1 and closes its database connection', serverOnly('a signal to a CLI process'), async (t) => {
   const db = await freshDatabase(t);
   const child = spawnCli(['demo', '--db', db.url]);
   child.stderr!.on('data', function onData(d: Buffer) {
