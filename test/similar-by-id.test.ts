@@ -17,8 +17,9 @@ const ROWS: [number, string, string | null][] = [
 
 async function docs(db: TestDb): Promise<void> {
   await db.sql('CREATE TABLE docs (id bigint PRIMARY KEY, body text, embedding vector(3))');
-  await db.sql('INSERT INTO docs SELECT * FROM unnest($1::int8[], $2::text[], $3::vector[])',
-    [ROWS.map((r) => r[0]), ROWS.map((r) => r[1]), ROWS.map((r) => r[2])]);
+  // A row a statement: PGlite sends a JS array parameter without quoting its elements, which a
+  // text with a comma or a vector literal would need.
+  for (const [id, body, vector] of ROWS) await db.sql('INSERT INTO docs VALUES ($1, $2, $3::vector)', [id, body, vector]);
 }
 
 test('similar --id lists the other rows nearest first, with cosine distances and first words', async (t) => {

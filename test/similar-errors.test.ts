@@ -7,7 +7,8 @@ import { run } from './helpers/run.js';
 
 test('similar: unknown id, table, column and NULL vectors exit 1; usage mistakes exit 2', async (t) => {
   const db = await freshDatabase(t);
-  await db.sql("CREATE TABLE docs (id bigint PRIMARY KEY, body text, embedding vector(2)); INSERT INTO docs VALUES (1, 'a', '[1,0]'), (2, 'b', NULL)");
+  await db.sql('CREATE TABLE docs (id bigint PRIMARY KEY, body text, embedding vector(2))');
+  await db.sql("INSERT INTO docs VALUES (1, 'a', '[1,0]'), (2, 'b', NULL)");
   const similar = (...args: string[]) => run(['similar', '--db', db.url, ...args], '', { OPENAI_API_KEY: '' });
   const cases: [string[], number, RegExp][] = [
     [['--table', 'docs', '--id', '42'], 1, /no row of public\.docs has id 42\n/],

@@ -19,8 +19,10 @@ function cosineDistance(a: Float32Array, b: Float32Array): number {
 test('similar --text ranks rows by distance to the text\'s embedding, through the API or --emulated', async (t) => {
   const db = await freshDatabase(t);
   await db.sql(`CREATE TABLE docs (id bigint PRIMARY KEY, body text, embedding vector(${DIMS}))`);
-  await db.sql('INSERT INTO docs SELECT * FROM unnest($1::int8[], $2::text[], $3::vector[])',
-    [TEXTS.map((_, i) => i + 1), TEXTS, TEXTS.map((x) => `[${emulatedEmbedding(x, DIMS).join(',')}]`)]);
+  // A row a statement: PGlite sends a JS array parameter without quoting its elements.
+  for (const [i, x] of TEXTS.entries()) {
+    await db.sql('INSERT INTO docs VALUES ($1, $2, $3::vector)', [i + 1, x, `[${emulatedEmbedding(x, DIMS).join(',')}]`]);
+  }
   const emulator = await startEmulator();
   t.after(() => emulator.close());
 
