@@ -136,3 +136,14 @@ export function commandApi(command: string, retryFor: string | undefined, signal
   const retryForMs = retryFor === undefined ? undefined : parseDuration(retryFor, '--retry-for');
   return { openai: openaiClient(), retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) };
 }
+
+/** --jobs: batches ingested at once (default 1). The embedded database is one session in this
+ *  process, so there it runs one batch at a time, and says so once. */
+export function batchJobs(text: string | undefined, url: string, command: string): number {
+  const jobs = positiveInt(text, '--jobs') ?? 1;
+  if (jobs > 1 && isPgliteUrl(url)) {
+    process.stderr.write(`vecfill ${command}: the embedded database is one session: --jobs ${jobs} ingests one batch at a time\n`);
+    return 1;
+  }
+  return jobs;
+}
