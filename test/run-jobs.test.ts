@@ -54,7 +54,7 @@ test('run --lock-timeout: a row another session holds fails the batch quickly, e
   for (const [id, text] of texts) assert.deepEqual(await storedVector(db, 'docs', id), expectedEmbedding(text, 1536), `row ${id}`);
 });
 
-test('run --index rebuild --maintenance-work-mem: each batch drops and rebuilds the HNSW index, same definition', async (t) => {
+test('run --jobs 2 --index rebuild --maintenance-work-mem: each batch drops and rebuilds the HNSW index (one batch at a time), same definition', async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t);
   await numberedDocs(db, 6);
@@ -62,11 +62,12 @@ test('run --index rebuild --maintenance-work-mem: each batch drops and rebuilds 
   const definition = async () => (await db.sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'docs_hnsw'")).rows.map((x) => x.indexdef);
   const before = await definition();
 
-  const r = await vecfill(db, server)(...RUN_ARGS, '--max-requests', '3', '--index', 'rebuild', '--maintenance-work-mem', '64MB', '--json');
+  const r = await vecfill(db, server)(...RUN_ARGS, '--max-requests', '3', '--jobs', '2', '--index', 'rebuild', '--maintenance-work-mem', '64MB', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(json(r).filled, 6);
   assert.equal(r.stderr.match(/docs_hnsw \(hnsw\) on \S+ is dropped and built again before COMMIT/g)?.length, 2, 'said for each of the two batches');
   assert.deepEqual(await definition(), before);
+  assert.match(r.stderr, /--index rebuild locks the whole table for each batch: --jobs 2 ingests one batch at a time|the embedded database is one session/);
 });
 
 test('run: --jobs, --index and --maintenance-work-mem are checked before anything is sent', async (t) => {

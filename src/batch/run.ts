@@ -77,7 +77,8 @@ export interface RunOptions extends TargetSpec, ApiOptions, Pick<IngestOptions, 
   /** Finished batches ingested at once, each on a connection of its own and in its own transaction
    *  (default 1). A batch that fails lets the others under way finish, starts no more, and its error
    *  is thrown. Needs a PostgreSQL connection string: given a connected client, or an embedded
-   *  database (one session), run ingests one batch at a time and says so once through `log`. */
+   *  database (one session), or with index 'rebuild' (each batch locks the whole table), run ingests
+   *  one batch at a time and says so once through `log`. */
   jobs?: number;
 }
 
@@ -153,13 +154,17 @@ export async function runFill(opts: RunOptions & ApiInternals): Promise<RunSumma
   }
 }
 
-/** opts.jobs, or 1 where no second connection can be opened (said once). */
+/** opts.jobs, or 1 where batches cannot go side by side (said once): no second connection can be
+ *  opened, or each batch's index rebuild locks the whole table. */
 function runJobs(opts: RunOptions): number {
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`jobs is a whole number ≥ 1, not ${jobs}`);
-  if (jobs === 1 || (typeof opts.db === 'string' && !isPgliteUrl(opts.db))) return jobs;
-  opts.log?.(`${typeof opts.db === 'string' ? 'the embedded database is one session' : 'a connection given, not a connection string'}: ` +
-    `jobs ${jobs} ingests one batch at a time`);
+  const why = jobs === 1 ? undefined
+    : typeof opts.db !== 'string' ? 'a connection given, not a connection string'
+    : isPgliteUrl(opts.db) ? 'the embedded database is one session'
+    : opts.index === 'rebuild' ? 'index rebuild locks the whole table for each batch' : undefined;
+  if (why === undefined) return jobs;
+  opts.log?.(`${why}: jobs ${jobs} ingests one batch at a time`);
   return 1;
 }
 

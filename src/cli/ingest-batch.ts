@@ -43,7 +43,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   const { commitEvery: _, ...live } = liveTableValues(values);
   checkLiveTableOptions(live); // a usage error before any batch, never one batch's failure
   const url = databaseUrl(values.db);
-  const jobs = batchJobs(values.jobs, url, 'ingest');
+  const jobs = batchJobs(values.jobs, url, 'ingest', live.index);
   const api = commandApi('ingest', values['retry-for'], signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
   const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;

@@ -35,8 +35,8 @@ ${dbHelp(22)}  --table NAME        target table, e.g. docs, app.docs, '"My Schem
   --force             with --batch: ingest a batch again even if it was already ingested
   --jobs N            with --batch/--all-completed: ingest up to N batches at once, each on its
                       own connection, in its own transaction (default: 1); one that fails lets
-                      those under way finish and starts no more. The embedded database (pglite:)
-                      is one session: there N is 1, and it says so
+                      those under way finish and starts no more. N is 1 (and it says so) on the
+                      embedded database (pglite:, one session) and with --index rebuild
   --index MODE        the HNSW and IVFFlat indexes on the column (their cost is said on stderr):
                       keep (default): updated row by row, HNSW 4×–90× the ingest's time;
                       rebuild: dropped after BEGIN and built again before COMMIT, the same

@@ -39,7 +39,8 @@ ${dbHelp(24)}  --table NAME          table to fill (required)
                         split, and files that would exceed it wait until batches finish
   --jobs N              ingest up to N finished batches at once, each on its own connection, in
                         its own transaction (default: 1); one that fails lets those under way
-                        finish. The embedded database (pglite:) is one session: there N is 1
+                        finish. N is 1 (and it says so) on the embedded database (pglite:,
+                        one session) and with --index rebuild
   --index MODE          each batch's ingest: keep (default) or rebuild the column's HNSW and
                         IVFFlat indexes, as in vecfill ingest
   --maintenance-work-mem SIZE
@@ -91,7 +92,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
   const { commitEvery: _, ...live } = liveTableValues(values);
   checkLiveTableOptions(live);
   const db = databaseUrl(values.db);
-  const jobs = batchJobs(values.jobs, db, 'run');
+  const jobs = batchJobs(values.jobs, db, 'run', live.index);
   const api = commandApi('run', values['retry-for'], signal);
   const summary = await run({
     db, ...api,
