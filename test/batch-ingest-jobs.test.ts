@@ -135,3 +135,28 @@ test('--jobs 3: a batch that fails lets the others finish; each one\'s fate is s
   assert.deepEqual(json(again).batches.map((b: { batchId: string }) => b.batchId), [batches[0]]);
   await everyRowFilled(db, texts);
 });
+
+test('--jobs 3, interrupted while three batches are under way: all three roll back, exit 1', serverOnly('a signal to a process that holds three sessions'), async (t) => {
+  const db = await freshDatabase(t);
+  const server = await fakeOpenAI(t);
+  const dir = await tempDir();
+  t.after(dir.cleanup);
+  await docsTable(db, Array.from({ length: 12 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
+  await db.sql(`CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$`);
+  await db.sql('CREATE TRIGGER slow BEFORE UPDATE ON docs FOR EACH STATEMENT EXECUTE FUNCTION slow()');
+  await submitRows(db, server, dir.dir, { maxRequests: 3 });
+  server.state.advanceAll();
+
+  const v = vecfill(db, server);
+  const child = spawnCli(['ingest', '--db', db.url, '--all-completed', '--jobs', '3'], v.env);
+  const result = finish(child);
+  await until(async () => (await db.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE application_name = 'vecfill ingest' AND wait_event = 'PgSleep'`)).rows[0].n === 3, 'three batches in their UPDATE');
+  child.kill('SIGINT');
+  const r = await result;
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /interrupted by SIGINT/);
+  assert.match(r.stderr, /nothing was changed\n$/);
+  assert.equal((await db.sql('SELECT count(embedding)::int AS n FROM docs')).rows[0].n, 0, 'every batch rolled back');
+  assert.deepEqual((await ledger(db)).map((x) => x.ingested), [false, false, false, false]);
+});
