@@ -18,7 +18,11 @@
 // leave room. By default the files run uploaded are deleted once their batch is final, and the output
 // and error files once their ingest has committed; a failed delete is logged, never fatal.
 import { withTransaction, type Db } from '../db/db.js';
-import { useDb, type DbInput } from '../db/open.js';
+import { openDb, useDb, type DbInput } from '../db/open.js';
+import { isPgliteUrl } from '../db/pglite-url.js';
+import type { IngestOptions } from '../ingest/ingest.js';
+import { checkLiveTableOptions } from '../ingest/live-table.js';
+import { UsageError } from '../errors.js';
 import { resolveTarget, type Target, type TargetSpec } from '../db/target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptUnrecorded } from './adopt.js';
@@ -27,6 +31,7 @@ import { batchApi, type ApiInternals, type ApiOptions } from './api-options.js';
 import { RUN_RETRY_FOR_MS } from './api-retry.js';
 import { deleteFiles } from './delete-files.js';
 import { ingestBatchWith } from './ingest-batch.js';
+import { ingestEach, poolErrors } from './ingest-pool.js';
 import { ensureLedger, listBatches, type BatchFilter, type BatchRecord, type LedgerTarget } from './ledger.js';
 import { prepareRequests, type PrepareSummary } from './prepare.js';
 import { withReconnect } from './reconnect.js';
@@ -41,7 +46,7 @@ import { ledgerTarget } from './target-names.js';
 
 /** What run() takes (retryForMs, 30 minutes by default, is also how long a lost database connection
  *  is waited for). */
-export interface RunOptions extends TargetSpec, ApiOptions {
+export interface RunOptions extends TargetSpec, ApiOptions, Pick<IngestOptions, 'index' | 'maintenanceWorkMem' | 'lockTimeoutMs'> {
   /** A connection string (reconnected when lost), or a connected client (left open; not reconnected). */
   db: DbInput;
   /** The column with the text to embed. */
@@ -69,6 +74,12 @@ export interface RunOptions extends TargetSpec, ApiOptions {
   maxEnqueuedTokens?: number;
   /** Keep the uploaded input files and the batches' output and error files (default: delete them). */
   keepFiles?: boolean;
+  /** Finished batches ingested at once, each on a connection of its own and in its own transaction
+   *  (default 1). A batch that fails lets the others under way finish, starts no more, and its error
+   *  is thrown. Needs a PostgreSQL connection string: given a connected client, or an embedded
+   *  database (one session), or with index 'rebuild' (each batch locks the whole table), run ingests
+   *  one batch at a time and says so once through `log`. */
+  jobs?: number;
 }
 
 /** What run() did, and where the table is at the end. */
@@ -130,9 +141,12 @@ export async function runFill(opts: RunOptions & ApiInternals): Promise<RunSumma
     turn: 0, tokenLimitTurns: 0, last: undefined, seen: new Map(), lastWait: '',
   };
   const api = batchApi(opts, RUN_RETRY_FOR_MS).withSignal(opts.signal);
+  // The ingest's options are refused before anything is submitted, not at the first batch's ingest.
+  checkLiveTableOptions({ index: opts.index, maintenanceWorkMem: opts.maintenanceWorkMem, lockTimeoutMs: opts.lockTimeoutMs });
+  const jobs = runJobs(opts);
   try {
-    if (typeof opts.db !== 'string') return await useDb(opts.db, (db) => loop(db, { ...opts, api }, state));
-    return await withReconnect(opts.db, 'vecfill run', api.retry, (db) => loop(db, { ...opts, api }, state));
+    if (typeof opts.db !== 'string') return await useDb(opts.db, (db) => loop(db, { ...opts, api, jobs }, state));
+    return await withReconnect(opts.db, 'vecfill run', api.retry, (db) => loop(db, { ...opts, api, jobs }, state));
   } catch (err) {
     // What was done before the failure is in the ledger and the table, and stays: say what it was.
     if (err instanceof Error) Object.assign(err, { summary: state.summary });
@@ -140,7 +154,21 @@ export async function runFill(opts: RunOptions & ApiInternals): Promise<RunSumma
   }
 }
 
-async function loop(db: Db, opts: RunOptions & { api: BatchApi }, st: RunState): Promise<RunSummary> {
+/** opts.jobs, or 1 where batches cannot go side by side (said once): no second connection can be
+ *  opened, or each batch's index rebuild locks the whole table. */
+function runJobs(opts: RunOptions): number {
+  const jobs = opts.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`jobs is a whole number ≥ 1, not ${jobs}`);
+  const why = jobs === 1 ? undefined
+    : typeof opts.db !== 'string' ? 'a connection given, not a connection string'
+    : isPgliteUrl(opts.db) ? 'the embedded database is one session'
+    : opts.index === 'rebuild' ? 'index rebuild locks the whole table for each batch' : undefined;
+  if (why === undefined) return jobs;
+  opts.log?.(`${why}: jobs ${jobs} ingests one batch at a time`);
+  return 1;
+}
+
+async function loop(db: Db, opts: RunOptions & { api: BatchApi; jobs: number }, st: RunState): Promise<RunSummary> {
   const log = opts.log ?? (() => {});
   const api = opts.api;
   const pollMs = (opts.pollInterval ?? 60) * 1000;
@@ -164,27 +192,21 @@ async function loop(db: Db, opts: RunOptions & { api: BatchApi }, st: RunState):
       }
       let tokenLimited = 0;
       let settled = 0;
+      const ingestable: BatchRecord[] = [];
       for (const rec of records.filter((r) => r.ingestedAt === null && isFinal(r.status))) {
         opts.signal?.throwIfAborted();
-        if (isFailed(rec.status)) {
-          const how = await settleFailed(db, target, names, rec, log);
-          if (how === 'already') continue; // another run settled it
-          settled++;
-          if (how === 'token_limit') tokenLimited++;
-          if (!opts.keepFiles) await deleteFiles(api, ownInput(rec), log);
+        if (!isFailed(rec.status)) {
+          ingestable.push(rec);
           continue;
         }
+        const how = await settleFailed(db, target, names, rec, log);
+        if (how === 'already') continue; // another run settled it
         settled++;
-        const r = await ingestBatchWith({ db, api, batchId: rec.batchId, signal: opts.signal, log });
-        if (r.outcome === 'already_ingested') log(`${rec.batchId}: ingested by another vecfill`);
-        if (r.outcome !== 'ingested') continue;
-        if (!opts.keepFiles) await deleteFiles(api, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
-        summary.batchesIngested++;
-        summary.rowsUpdated += r.summary?.rowsUpdated ?? 0;
-        const f = r.failures;
-        log(`${rec.batchId}: ingested, ${r.summary?.rowsUpdated ?? 0} rows updated` +
-          (f.final + f.retryable + f.missing ? `; failed for good ${f.final}, to retry ${f.retryable}, missing ${f.missing}` : ''));
+        if (how === 'token_limit') tokenLimited++;
+        if (!opts.keepFiles) await deleteFiles(api, ownInput(rec), log);
       }
+      settled += ingestable.length;
+      await ingestFinished(db, opts, ingestable, summary);
       if (settled > 0) st.tokenLimitTurns = tokenLimited === settled ? st.tokenLimitTurns + 1 : 0;
       if (st.tokenLimitTurns >= TOKEN_LIMIT_TURNS) {
         throw new Error(`every batch failed on the organization's enqueued-token limit, ${TOKEN_LIMIT_TURNS} times in a row, ` +
@@ -209,6 +231,41 @@ async function loop(db: Db, opts: RunOptions & { api: BatchApi }, st: RunState):
     emptyText: st.last?.emptyText.count ?? 0, tooLong: st.last?.tooLong.count ?? 0,
   });
   return summary;
+}
+
+/** The finished batches, up to opts.jobs at once, each on its own connection. One that fails lets the
+ *  others under way finish; then its error is thrown as it is (a lost connection is reconnected). */
+async function ingestFinished(db: Db, opts: RunOptions & { api: BatchApi; jobs: number }, recs: BatchRecord[], summary: RunSummary): Promise<void> {
+  const log = opts.log ?? (() => {});
+  const { api } = opts;
+  const byId = new Map(recs.map((r) => [r.batchId, r]));
+  const outcomes = await ingestEach([...byId.keys()], {
+    jobs: opts.jobs, db, signal: opts.signal,
+    connect: () => openDb(opts.db as string, 'vecfill run'),
+    onStart: (batchId) => { if (opts.jobs > 1) log(`${batchId}: ingesting`); },
+  }, async (c, batchId) => {
+    const rec = byId.get(batchId)!;
+    const r = await ingestBatchWith({
+      db: c, api, batchId, signal: opts.signal, log,
+      index: opts.index, maintenanceWorkMem: opts.maintenanceWorkMem, lockTimeoutMs: opts.lockTimeoutMs,
+    });
+    if (r.outcome === 'already_ingested') log(`${batchId}: ingested by another vecfill`);
+    if (r.outcome !== 'ingested') return r;
+    if (!opts.keepFiles) await deleteFiles(api, [...ownInput(rec), rec.outputFileId, rec.errorFileId], log);
+    summary.batchesIngested++;
+    summary.rowsUpdated += r.summary?.rowsUpdated ?? 0;
+    const f = r.failures;
+    log(`${batchId}: ingested, ${r.summary?.rowsUpdated ?? 0} rows updated` +
+      (f.final + f.retryable + f.missing ? `; failed for good ${f.final}, to retry ${f.retryable}, missing ${f.missing}` : ''));
+    return r;
+  });
+  const errors = poolErrors(outcomes);
+  if (errors.length === 0) return;
+  for (const o of outcomes) {
+    if ('error' in o && o !== outcomes.find((x) => 'error' in x)) log(`${o.batchId}: rolled back: ${o.error instanceof Error ? o.error.message : String(o.error)}`);
+    if ('notStarted' in o) log(`${o.batchId}: not started, left for the next run`);
+  }
+  throw errors[0].error;
 }
 
 /**

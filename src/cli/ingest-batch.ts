@@ -1,11 +1,12 @@
 // vecfill ingest --batch / --all-completed: batches straight from the API, one transaction each.
 import { openDb } from '../db/open.js';
 import { ingestBatch, type BatchIngestResult } from '../batch/ingest-batch.js';
+import { ingestEach, poolErrors, poolFailure } from '../batch/ingest-pool.js';
 import { isIngestable } from '../batch/states.js';
 import { status } from '../batch/status.js';
 import { terminalProgress } from './progress.js';
 import { RejectsFile } from '../ingest/rejects-file.js';
-import { commandApi, databaseUrl } from './options.js';
+import { batchJobs, commandApi, databaseUrl } from './options.js';
 import { EXIT } from './exit.js';
 import { UsageError } from '../errors.js';
 import { count } from './format.js';
@@ -29,6 +30,7 @@ export interface BatchIngestValues {
   'maintenance-work-mem'?: string;
   'lock-timeout'?: string;
   'commit-every'?: string;
+  jobs?: string;
 }
 
 export async function ingestBatchesCommand(values: BatchIngestValues, positionals: string[], signal: AbortSignal): Promise<number> {
@@ -41,6 +43,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   const { commitEvery: _, ...live } = liveTableValues(values);
   checkLiveTableOptions(live); // a usage error before any batch, never one batch's failure
   const url = databaseUrl(values.db);
+  const jobs = batchJobs(values.jobs, url, 'ingest', live.index);
   const api = commandApi('ingest', values['retry-for'], signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
   const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;
@@ -53,25 +56,39 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
       const { batches } = await status({ db, ...api, table: values.table });
       ids = batches.filter((b) => !b.ingested && isIngestable(b.status)).map((b) => b.batchId);
     }
-    for (const batchId of ids) {
-      const progress = !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
+    // One batch at a time redraws its progress in place; several say each one's start and end instead.
+    const say = (line: string) => { if (!values.quiet) process.stderr.write(`vecfill ingest: ${line}\n`); };
+    const outcomes = await ingestEach(ids, {
+      jobs, db, signal,
+      connect: () => openDb(url, 'vecfill ingest'),
+      onStart: (batchId) => { if (jobs > 1) say(`${batchId}: ingesting`); },
+      onEnd: (batchId, seconds, error) => { if (jobs > 1) say(`${batchId}: ${error ? 'failed, rolled back' : 'done'} after ${seconds.toFixed(1)} s`); },
+    }, async (c, batchId) => {
+      const progress = jobs === 1 && !values.quiet && process.stderr.isTTY ? terminalProgress() : undefined;
       try {
         const r = await ingestBatch({
-          db, ...api, ...live, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
+          db: c, ...api, ...live, batchId, force: values.force, table: values.table, idColumn: values['id-column'], column: values.column,
           rejects: rejects?.stream, onProgress: progress?.listener,
-          signal: rejects ? AbortSignal.any([signal, rejects.failed]) : signal, // a write error stops the batch under way
+          signal: rejects ? AbortSignal.any([signal, rejects.failed]) : signal, // a write error stops the batches under way
         });
-        results.push(r);
         if (!values.json) process.stdout.write(describe(r));
-      } catch (err) {
-        // Each batch is its own transaction: the ones ingested before this one stay, and the message says so.
-        const kept = results.filter((x) => x.outcome === 'ingested').map((x) => x.batchId);
-        if (kept.length === 0 || !(err instanceof Error)) throw err;
-        throw Object.assign(new Error(`${err.message}; batch ${batchId} was rolled back, ` +
-          `the ${kept.length} ingested before it (${kept.join(', ')}) are kept: run it again for the rest`), { partial: true });
+        return r;
       } finally {
         progress?.done();
       }
+    });
+    for (const o of outcomes) if ('result' in o) results.push(o.result);
+    // Each batch is its own transaction: the ones ingested stay, and the message says what became of each.
+    const errors = poolErrors(outcomes);
+    if (errors.length > 0) {
+      if (values.json) {
+        process.stdout.write(JSON.stringify({
+          batches: results,
+          failed: errors.map((e) => ({ batchId: e.batchId, error: e.error instanceof Error ? e.error.message : String(e.error) })),
+          notStarted: outcomes.filter((o) => 'notStarted' in o).map((o) => o.batchId),
+        }) + '\n');
+      }
+      throw poolFailure(outcomes, (r) => r.outcome === 'ingested', jobs);
     }
     ended = true;
   } finally {

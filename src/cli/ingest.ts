@@ -33,6 +33,10 @@ ${dbHelp(22)}  --table NAME        target table, e.g. docs, app.docs, '"My Schem
   --all-completed     ingest every finished batch of the ledger not yet ingested
                       (completed, expired, cancelled; --table limits it to one table)
   --force             with --batch: ingest a batch again even if it was already ingested
+  --jobs N            with --batch/--all-completed: ingest up to N batches at once, each on its
+                      own connection, in its own transaction (default: 1); one that fails lets
+                      those under way finish and starts no more. N is 1 (and it says so) on the
+                      embedded database (pglite:, one session) and with --index rebuild
   --index MODE        the HNSW and IVFFlat indexes on the column (their cost is said on stderr):
                       keep (default): updated row by row, HNSW 4×–90× the ingest's time;
                       rebuild: dropped after BEGIN and built again before COMMIT, the same
@@ -77,6 +81,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
       'maintenance-work-mem': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'commit-every': { type: 'string' },
+      jobs: { type: 'string' },
       ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
@@ -91,6 +96,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
   }
   if (values.force) throw new UsageError('--force goes with --batch (files are always ingested)');
   if (values['retry-for'] !== undefined) throw new UsageError('--retry-for goes with --batch/--all-completed (files make no API calls)');
+  if (values.jobs !== undefined) throw new UsageError('--jobs goes with --batch/--all-completed (files are one transaction)');
   if (!values.table) throw new UsageError('--table is required (the table whose vector column to fill)');
   const db = databaseUrl(values.db);
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');

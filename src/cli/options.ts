@@ -136,3 +136,14 @@ export function commandApi(command: string, retryFor: string | undefined, signal
   const retryForMs = retryFor === undefined ? undefined : parseDuration(retryFor, '--retry-for');
   return { openai: openaiClient(), retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) };
 }
+
+/** --jobs: batches ingested at once (default 1). Said once and run one batch at a time: on the embedded
+ *  database (one session in this process), and with --index rebuild (each batch drops the index and
+ *  so locks the whole table: the batches could only take turns). */
+export function batchJobs(text: string | undefined, url: string, command: string, index: string | undefined): number {
+  const jobs = positiveInt(text, '--jobs') ?? 1;
+  const why = jobs === 1 ? undefined : isPgliteUrl(url) ? 'the embedded database is one session' : index === 'rebuild' ? '--index rebuild locks the whole table for each batch' : undefined;
+  if (why === undefined) return jobs;
+  process.stderr.write(`vecfill ${command}: ${why}: --jobs ${jobs} ingests one batch at a time\n`);
+  return 1;
+}

@@ -2,11 +2,13 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_ATTEMPTS } from '../batch/retry.js';
 import { run, type RunSummary } from '../batch/run.js';
-import { commandApi, databaseUrl, dbHelp, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
+import { batchJobs, commandApi, databaseUrl, dbHelp, positiveInt, REQUEST_OPTIONS, requestSelection, RETRY_OPTION, retryForHelp } from './options.js';
 
 import { EXIT, isUsageError } from './exit.js';
 import { UsageError } from '../errors.js';
 import { count } from './format.js';
+import { liveTableValues } from './ingest.js';
+import { checkLiveTableOptions } from '../ingest/live-table.js';
 
 export const RUN_HELP = `Usage: vecfill run --table NAME --text-column NAME [options]
 
@@ -35,6 +37,16 @@ ${dbHelp(24)}  --table NAME          table to fill (required)
                         keep the estimated tokens of the batches in flight under N (the
                         organization's enqueued-token limit): larger request files are
                         split, and files that would exceed it wait until batches finish
+  --jobs N              ingest up to N finished batches at once, each on its own connection, in
+                        its own transaction (default: 1); one that fails lets those under way
+                        finish. N is 1 (and it says so) on the embedded database (pglite:,
+                        one session) and with --index rebuild
+  --index MODE          each batch's ingest: keep (default) or rebuild the column's HNSW and
+                        IVFFlat indexes, as in vecfill ingest
+  --maintenance-work-mem SIZE
+                        with --index rebuild: maintenance_work_mem for the builds, e.g. 1GB
+  --lock-timeout TIME   each batch's ingest waits at most TIME (500ms, 5s, 1m) for a lock the
+                        application holds on a row, then fails with that batch rolled back
   --keep-files          keep the files uploaded to the API and the batches' output and error
                         files (default: deleted once the batch is final and ingested)
 ${retryForHelp('30m; also how long a lost database connection is waited for', 24)}  --json                print the summary as one JSON object
@@ -60,6 +72,10 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
       'max-attempts': { type: 'string' },
       'max-enqueued-tokens': { type: 'string' },
       'keep-files': { type: 'boolean' },
+      jobs: { type: 'string' },
+      index: { type: 'string' },
+      'maintenance-work-mem': { type: 'string' },
+      'lock-timeout': { type: 'string' },
       ...RETRY_OPTION,
     },
   });
@@ -73,7 +89,10 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     throw new UsageError(`--poll-interval takes seconds (a number ≥ 0), not ${JSON.stringify(values['poll-interval'])}`);
   }
   const maxEnqueuedTokens = positiveInt(values['max-enqueued-tokens'], '--max-enqueued-tokens');
+  const { commitEvery: _, ...live } = liveTableValues(values);
+  checkLiveTableOptions(live);
   const db = databaseUrl(values.db);
+  const jobs = batchJobs(values.jobs, db, 'run', live.index);
   const api = commandApi('run', values['retry-for'], signal);
   const summary = await run({
     db, ...api,
@@ -82,6 +101,8 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
     maxAttempts: positiveInt(values['max-attempts'], '--max-attempts'),
     maxEnqueuedTokens,
     keepFiles: values['keep-files'] ?? false,
+    jobs,
+    ...live,
   }).catch((err: Error & { code?: string; summary?: RunSummary }) => {
     if (isUsageError(err)) throw err;
     // Whatever was done before the failure is in the ledger and the table, and stays.
