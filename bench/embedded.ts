@@ -2,7 +2,7 @@
 // approaches are (a child process under GNU time: wall time and peak RSS). Each run gets a fresh copy
 // of a database directory whose table was built beforehand, untimed (initdb and the table's rows are
 // not the ingest's work). Whether memory stays flat shows across sizes: run it at 20,000 and 100,000.
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -10,6 +10,7 @@ import { useDb } from '../src/db/open.js';
 import { ensureDataset } from './generate.js';
 import { measure } from './measure.js';
 import { outDir, repoDir } from './paths.js';
+import { peakBy, sampleRss } from './rss-sampler.js';
 import { verify } from './verify.js';
 
 const USAGE = `usage: npm run bench:embedded -- [--rows N[,N…]] [--dims N] [--format float|base64] [--runs N]
@@ -54,13 +55,13 @@ for (const rows of values.rows.split(',').map(Number)) {
     const dir = join(work, `run-${rows}-${dims}`);
     await rm(dir, { recursive: true, force: true });
     await cp(template, dir, { recursive: true });
-    const rss = sampleRss(`pglite:${dir}`);
+    const rss = sampleRss(`pglite:${dir}`, 'run.js');
     const m = await measure(
       { argv: [process.execPath, 'dist/cli/run.js', 'ingest', '--db', `pglite:${dir}`, '--table', TABLE, '--quiet', '--json', dataset.file] },
       { cwd: repoDir, scratchDir: join(outDir, 'tmp'), timeoutMs: 1800_000 },
     );
     const samples = rss.stop();
-    const half = Math.max(0, ...samples.filter((x) => x.t <= m.wallMs / 2).map((x) => x.kb));
+    const half = peakBy(samples, m.wallMs / 2);
     if (m.exitCode !== 0 && m.exitCode !== 3) throw new Error(`ingest exited ${m.exitCode ?? m.signal}: ${m.stderr.slice(-2000)}`);
     const s = JSON.parse(m.stdout);
     const problems = await useDb(`pglite:${dir}`, (db) => verify(db as unknown as pg.Client, TABLE, dataset));
@@ -72,21 +73,4 @@ for (const rows of values.rows.split(',').map(Number)) {
     await rm(dir, { recursive: true, force: true });
   }
   await rm(template, { recursive: true, force: true });
-}
-
-/** The RSS of the process whose command line holds `marker`, every 250 ms: whether the peak is reached
- *  early (memory flat) or keeps growing with the input. */
-function sampleRss(marker: string): { stop(): { t: number; kb: number }[] } {
-  const started = performance.now();
-  const samples: { t: number; kb: number }[] = [];
-  const timer = setInterval(async () => {
-    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (!cmd.includes(marker) || !cmd.includes('run.js')) continue;
-      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      samples.push({ t: performance.now() - started, kb });
-    }
-  }, 250);
-  return { stop: () => (clearInterval(timer), samples) };
 }
