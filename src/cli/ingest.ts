@@ -57,7 +57,8 @@ OpenAI-compatible server.
 
 Exit codes: 0 every line applied; 3 applied, but some lines were rejected or had
 unknown ids (with --batch: some rows failed, or a batch failed as a whole); 1 failed and
-nothing changed (with --batch: that batch's transaction; or a batch is not finished yet);
+nothing changed (with --batch: that batch's transaction; or a batch is not finished yet;
+with --commit-every: nothing after the last committed group, whose rows it names);
 2 usage error.
 `;
 
