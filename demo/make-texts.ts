@@ -8,6 +8,7 @@
 // before it writes, over every text at the demo's 256 dimensions, and says how often it holds.
 import { writeFileSync } from 'node:fs';
 import { emulatedEmbedding } from '../src/emulator/embedding.js';
+import { mulberry32 } from '../src/emulator/random.js';
 
 const PER_TOPIC = 500;
 const DIMS = 256;
@@ -117,19 +118,8 @@ const TOPICS: Topic[] = [
   },
 ];
 
-/** mulberry32: a small seeded generator, so the texts are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const rand = random(SEED);
+const rand = mulberry32(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
 function sentence(topic: Topic): string {

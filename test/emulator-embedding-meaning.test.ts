@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emulatedEmbedding } from '../src/emulator/index.js';
+import { prng } from './helpers/output.js';
 
 const DIMS = 1536;
 
@@ -41,18 +42,9 @@ function countCosine(a: string, b: string): number {
   return dot / (len(ca) * len(cb));
 }
 
-/** mulberry32: a small seeded generator, for texts that are the same on every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(seed: number) {
-  const random = seeded(seed);
+  const random = prng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const vocabulary = Array.from({ length: 400 }, () => Array.from({ length: 2 + Math.floor(random() * 8) }, () => pick([...letters])).join(''));

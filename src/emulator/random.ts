@@ -20,6 +20,19 @@ export function seededRandom(key: string): () => number {
   };
 }
 
+/** mulberry32: a small PRNG seeded from a number; returns floats in [0, 1). For data that must be the
+ *  same on every run (the demo's texts, the tests' inputs). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Fisher–Yates over a copy. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = items.slice();

@@ -1,4 +1,5 @@
 // Builders of Batch API output lines, as the Batch guide documents them.
+import { mulberry32 } from '../../src/emulator/random.js';
 
 let seq = 0;
 
@@ -29,16 +30,7 @@ export function base64Of(values: ArrayLike<number>): string {
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** The vector of row `id` in embeddingLines(…, seed): seeded per row, so any row can be checked. */
 export function rowVector(id: number, dims = 1536, seed = 1): Float32Array {
