@@ -2,7 +2,7 @@
 // pipeline() and fills the table, 'finish' comes once and only after COMMIT, `summary` settles once; an
 // error upstream rolls back; destroy() rolls back and releases the connection it opened. And ingest()
 // reads a Readable and an async iterable directly, calling onReject for each record.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
@@ -69,13 +69,18 @@ test('pipeline(createReadStream(f), createIngestStream()) fills the table; one f
   assert.deepEqual(Array.from((await storedVector(table, 2))!), [4, 5, 6]);
 });
 
-test('an error upstream rolls back: pipeline rejects with it, the table is unchanged', async (t) => {
+/** A table of 200 rows with a counter of the UPDATEs started on it, and its contents before. */
+async function countedTable(t: TestContext) {
   const table = tableName('stream');
   await createTable(table, Array.from({ length: 200 }, (_, k) => k + 1));
   t.after(() => dropTable(table));
   const updates = await countUpdates(table);
   t.after(updates.drop);
-  const before = await snapshot(table);
+  return { table, updates, before: await snapshot(table) };
+}
+
+test('an error upstream rolls back: pipeline rejects with it, the table is unchanged', async (t) => {
+  const { table, updates, before } = await countedTable(t);
   const boom = new Error('the upstream broke');
   async function* failing() {
     for (let k = 1; k <= 200; k++) yield Buffer.from(okLine(String(k), [k, k, k]) + '\n');
@@ -90,12 +95,7 @@ test('an error upstream rolls back: pipeline rejects with it, the table is uncha
 });
 
 test('destroy() rolls back and releases the connection it opened', async (t) => {
-  const table = tableName('stream');
-  await createTable(table, Array.from({ length: 200 }, (_, k) => k + 1));
-  t.after(() => dropTable(table));
-  const updates = await countUpdates(table);
-  t.after(updates.drop);
-  const before = await snapshot(table);
+  const { table, updates, before } = await countedTable(t);
   // On a server, the stream's own connection is seen by name in pg_stat_activity; the embedded
   // database has no second session to see it from, and its test is that the queries after run at all.
   const { url, name } = ON_PGLITE ? { url: DB_URL, name: '' } : namedUrl();
