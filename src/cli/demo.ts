@@ -4,9 +4,7 @@
 // at work. The emulator and the database are closed on every way out, an interrupt included.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BatchApi } from '../batch/api.js';
 import { createDemoDocs, DEMO_TABLE, demoNeighbours, type DemoNeighbours, type DemoText } from '../batch/demo-docs.js';
-import { openaiClient } from '../batch/openai.js';
 import { runFill, type RunSummary } from '../batch/run.js';
 import { openDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
@@ -78,10 +76,8 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
     signal.throwIfAborted();
     emulator = await startEmulator();
     log(`a local Batch API (emulated vectors) listens at ${emulator.baseURL}; any key will do`);
-    const env = { OPENAI_API_KEY: 'vecfill-demo', OPENAI_BASE_URL: emulator.baseURL };
-    const api = new BatchApi(openaiClient({ env }), { env, retryForMs: 60_000, log: (line) => log(line) });
     const summary = await runFill({
-      db, api, table: DEMO_TABLE, textColumn: 'body', dimensions: DIMS,
+      db, openai: { apiKey: 'vecfill-demo', baseURL: emulator.baseURL }, retryForMs: 60_000, table: DEMO_TABLE, textColumn: 'body', dimensions: DIMS,
       maxRequests: BATCH_REQUESTS, pollInterval: POLL_SECONDS, signal, log: (line) => log(`run: ${line}`),
     });
     await emulator.close();
