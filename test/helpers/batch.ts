@@ -5,7 +5,7 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import type { QueryResult } from '../../src/db/db.js';
-import { DB_URL, ON_PGLITE, ensureVector, sql as fileSql, testDb } from './db.js';
+import { DB_URL, ON_PGLITE, ensureVector, sql as fileSql, storedVectorVia, testDb } from './db.js';
 import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from './openai-server.js';
 import { run, type TimedResult } from './run.js';
 
@@ -72,13 +72,8 @@ export async function docsTable(db: TestDb, rows: [number, string | null][], vec
 }
 
 /** The stored vector of one row, exactly (null if NULL). */
-export async function storedVector(db: TestDb, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
-  const { rows } = await db.sql(`SELECT vector_send(${column}) AS b FROM ${table} WHERE id = $1`, [String(id)]);
-  const b: Buffer | null = rows[0].b;
-  if (b === null) return null;
-  const out = new Float32Array(b.readInt16BE(0));
-  for (let k = 0; k < out.length; k++) out[k] = b.readFloatBE(4 + 4 * k);
-  return out;
+export function storedVector(db: TestDb, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
+  return storedVectorVia(db.sql, table, id, column);
 }
 
 export async function fakeOpenAI(t: TestContext, options: OpenAIServerOptions = {}): Promise<OpenAIServer> {

@@ -100,9 +100,16 @@ export async function dropTable(name: string): Promise<void> {
   await sql(`DROP TABLE IF EXISTS ${name}`);
 }
 
+type Run = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, any>[] }>;
+
 /** The stored vector of one row, exactly: vector_send's big-endian float32 values (null if NULL). */
-export async function storedVector(table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
-  const { rows } = await sql(`SELECT vector_send(${column}) AS b FROM ${table} WHERE id = $1`, [String(id)]);
+export function storedVector(table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
+  return storedVectorVia(sql, table, id, column);
+}
+
+/** storedVector, through a database handle of the caller's. */
+export async function storedVectorVia(run: Run, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
+  const { rows } = await run(`SELECT vector_send(${column}) AS b FROM ${table} WHERE id = $1`, [String(id)]);
   if (rows.length === 0) throw new Error(`no row ${id} in ${table}`);
   const b: Buffer | null = rows[0].b;
   if (b === null) return null;

@@ -5,6 +5,7 @@
 import type { TestContext } from 'node:test';
 import type { Db } from '../../src/db/db.js';
 import { useDb } from '../../src/db/open.js';
+import { storedVectorVia } from './db.js';
 import { freshPgliteDirectory } from './pglite-template.js';
 
 export interface TestPglite {
@@ -25,11 +26,6 @@ export async function pgliteDatabase(t: TestContext): Promise<TestPglite> {
 }
 
 /** The stored vector of one row, exactly (null if NULL). */
-export async function storedVectorIn(db: Db, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
-  const { rows } = await db.query(`SELECT vector_send(${column}) AS b FROM ${table} WHERE id = $1`, [String(id)]);
-  const b: Buffer | null = rows[0].b;
-  if (b === null) return null;
-  const out = new Float32Array(b.readInt16BE(0));
-  for (let k = 0; k < out.length; k++) out[k] = b.readFloatBE(4 + 4 * k);
-  return out;
+export function storedVectorIn(db: Db, table: string, id: number | string, column = 'embedding'): Promise<Float32Array | null> {
+  return storedVectorVia((text, params) => db.query(text, params), table, id, column);
 }
