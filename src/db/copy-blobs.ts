@@ -16,7 +16,7 @@ export class CopyBlobCutter {
   private header: Buffer | null = null;
   /** Bytes of an incomplete header or tuple, waiting for the next chunk. */
   private carry: Buffer = Buffer.alloc(0);
-  private parts: Buffer[] = [];
+  private parts: Blob[] = [];
   private partBytes = 0;
   /** The trailer has been read: anything after it is ignored, as PostgreSQL does. */
   private ended = false;
@@ -49,9 +49,10 @@ export class CopyBlobCutter {
       pos = end;
       this.tuples++;
     }
-    // The tuples' bytes stay in the caller's chunk (no copy) until the blob is made.
+    // The tuples' bytes go into a Blob of their own now (the writer reuses its chunk once push()
+    // returns: db.ts); the blob made of these parts references them rather than copying them again.
     if (pos > start) {
-      this.parts.push(buf.subarray(start, pos));
+      this.parts.push(new Blob([buf.subarray(start, pos) as Uint8Array<ArrayBuffer>]));
       this.partBytes += pos - start;
     }
     this.carry = this.ended || pos === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
@@ -69,7 +70,7 @@ export class CopyBlobCutter {
 
   private take(): Blob | null {
     if (this.partBytes === 0) return null;
-    const blob = new Blob([this.header!, ...this.parts, TRAILER] as Uint8Array<ArrayBuffer>[]);
+    const blob = new Blob([this.header! as Uint8Array<ArrayBuffer>, ...this.parts, TRAILER as Uint8Array<ArrayBuffer>]);
     this.parts = [];
     this.partBytes = 0;
     return blob;

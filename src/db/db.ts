@@ -10,7 +10,8 @@ export interface QueryResult<R> {
 
 /** A COPY … FROM STDIN: rows can be written at once (they wait in the stream, up to its high-water
  *  mark); the statement goes to the database when `send()` is called, behind the statements sent
- *  before it. `send()` resolves once the database has every row. */
+ *  before it. `send()` resolves once the database has every row. Once a write's callback has run, the
+ *  adapter holds no reference to its chunk: the writer may fill it again (the ingest's chunk pool). */
 export interface CopyIn {
   readonly stream: Writable;
   send(): Promise<void>;

@@ -51,21 +51,32 @@ export class PostgresDb implements Db {
 }
 
 /**
- * pg-copy-streams' COPY FROM stream, with one guard. When the connection dies while the stream waits
- * for the socket to drain, its 'drain' listener later writes through the connection it has already
- * dropped, and throws from inside a socket event: an uncaught TypeError that ends the process
- * (brianc/node-pg-copy-streams#171, seen here with a backend terminated mid-COPY). Every write of the
- * stream goes through flush(): without a connection the stream has already failed (its 'error' is
- * out), and the bytes have nowhere to go.
+ * pg-copy-streams' COPY FROM stream, with two guards.
+ * - When the connection dies while the stream waits for the socket to drain, its 'drain' listener later
+ *   writes through the connection it has already dropped, and throws from inside a socket event: an
+ *   uncaught TypeError that ends the process (brianc/node-pg-copy-streams#171, seen here with a backend
+ *   terminated mid-COPY). Every write of the stream goes through flush(): without a connection the
+ *   stream has already failed (its 'error' is out), and the bytes have nowhere to go.
+ * - A write's callback means the chunk is the writer's again (CopyIn, db.ts). pg-copy-streams calls
+ *   back once the socket accepted the chunk, which for a chunk smaller than the socket's high-water
+ *   mark may still be queued in it: then an empty write, whose callback comes after every write
+ *   before it, says when the socket is done with it.
  */
 export function guarded<S extends Writable>(stream: S): S {
-  const s = stream as S & { connection: unknown; flush(callback?: () => void): void };
+  const s = stream as S & { connection: { stream: Writable } | null; flush(callback?: () => void): void };
   const flush = s.flush;
   s.flush = function (this: typeof s, callback?: () => void) {
-    if (this.connection) flush.call(this, callback);
+    if (!this.connection) return;
+    const socket = this.connection.stream;
+    flush.call(this, callback && (() => {
+      if (socket.writableLength === 0) callback();
+      else socket.write(SENT, (err) => { if (!err) callback(); });
+    }));
   };
   return stream;
 }
+
+const SENT = Buffer.alloc(0);
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {

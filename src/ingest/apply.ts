@@ -59,8 +59,6 @@ export class Applier {
   /** Rows updated by the transactions committed so far (commitEvery). */
   committedRows = 0;
   private copy: Writable | null = null;
-  /** What to run once a COPY has finished (its chunks go back to the pool). */
-  private readonly afterCopy = new WeakMap<Writable, () => void>();
   /** The statements run one after another on the connection; tail is the last one queued. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly work: Promise<unknown>[] = [];
@@ -104,10 +102,7 @@ export class Applier {
       const copyIn = this.db.copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
       const copy = copyIn.stream;
       copy.on('error', (err) => this.fail(err));
-      this.run(async () => {
-        await copyIn.send();
-        this.afterCopy.get(copy)?.();
-      });
+      this.run(() => copyIn.send());
       this.copy = copy;
     }
     return this.copy;
@@ -120,11 +115,10 @@ export class Applier {
   }
 
   /** Ends the current segment's COPY and queues its statements; returns at once. */
-  endSegment(rows: number, done?: () => void): void {
+  endSegment(rows: number): void {
     const copy = this.copy;
     if (!copy) return;
     this.copy = null;
-    if (done) this.afterCopy.set(copy, done);
     if (rows === 0) {
       copy.end(EMPTY_COPY); // an input without one valid line: a COPY of no rows, and nothing to apply
       return;

@@ -14,9 +14,12 @@ export const EMPTY_COPY = Buffer.concat([HEADER, Buffer.from([0xff, 0xff])]);
 export const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Chunks handed back once the COPY that sent them has finished, for the next segments. Without it, a
- * fast input leaves ~64 MB of dead chunks between garbage collections (V8 collects external memory
- * late): the pool is what keeps peak memory near what is actually in flight.
+ * Chunks handed back as soon as the COPY stream is done with them (the write's callback: db.ts), for
+ * the rows that follow. Without it, a fast input leaves ~64 MB of dead chunks between garbage
+ * collections (V8 collects external memory late): the pool is what keeps peak memory near what is
+ * actually in flight. (Chunks used to come back when their segment's COPY had ended: a segment holds
+ * all of its chunks until then, and as segments grow past 64 of them (segment-plan.ts) so did memory,
+ * to 188 MB at a million rows.)
  */
 export class ChunkPool {
   private free: Buffer[] = [];
@@ -26,22 +29,24 @@ export class ChunkPool {
     return this.free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
-  give(chunks: Buffer[]): void {
-    for (const c of chunks) if (c.length === CHUNK_BYTES && this.free.length < this.keep) this.free.push(c);
+  /** Takes back a chunk, or the part of one that was written; larger buffers (one huge row) are left
+   *  to the collector. A chunk has its own ArrayBuffer (Node gives buffers of this size their own). */
+  give(written: Buffer): void {
+    const ab = written.buffer;
+    if (ab.byteLength !== CHUNK_BYTES || this.free.length >= this.keep) return;
+    this.free.push(Buffer.from(ab, 0, CHUNK_BYTES));
   }
 }
 
-/** The end of a segment: its last bytes (with the trailer), its row count, and every chunk it used. */
+/** The end of a segment: its last bytes (with the trailer) and its row count. */
 export interface SegmentEnd {
   last: Buffer;
   rows: number;
-  chunks: Buffer[];
 }
 
 export class CopyRowBatcher {
   private buf: Buffer;
   private pos = 0;
-  private chunks: Buffer[] = [];
   /** Bytes and rows of the current segment so far. */
   segmentBytes = 0;
   segmentRows = 0;
@@ -59,7 +64,7 @@ export class CopyRowBatcher {
     let full: Buffer | null = null;
     if (this.pos + need + TRAILER_BYTES > this.buf.length) {
       full = this.pos > 0 ? this.buf.subarray(0, this.pos) : null;
-      // A fresh chunk: the full one now belongs to the stream until its COPY has finished.
+      // A fresh chunk: the full one now belongs to the stream until its write's callback.
       this.buf = this.fresh(need + TRAILER_BYTES);
       this.pos = 0;
     }
@@ -89,8 +94,7 @@ export class CopyRowBatcher {
   cut(): SegmentEnd | null {
     if (this.segmentRows === 0) return null;
     const end = this.buf.writeInt16BE(-1, this.pos); // room for it was kept free
-    const done: SegmentEnd = { last: this.buf.subarray(0, end), rows: this.segmentRows, chunks: this.chunks };
-    this.chunks = [];
+    const done: SegmentEnd = { last: this.buf.subarray(0, end), rows: this.segmentRows };
     this.buf = this.fresh(CHUNK_BYTES);
     this.pos = 0;
     this.segmentBytes = 0;
@@ -99,8 +103,6 @@ export class CopyRowBatcher {
   }
 
   private fresh(size: number): Buffer {
-    const b = size <= CHUNK_BYTES ? this.pool.take() : Buffer.allocUnsafe(size);
-    this.chunks.push(b);
-    return b;
+    return size <= CHUNK_BYTES ? this.pool.take() : Buffer.allocUnsafe(size);
   }
 }

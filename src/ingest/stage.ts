@@ -23,8 +23,8 @@ export interface StageResult {
 /** Where staged rows go: COPY streams, one per segment (db/apply.ts). */
 export interface SegmentSink {
   stream(): Writable;
-  /** The segment's COPY has all its rows; `done` runs once the database has read them all. */
-  endSegment(rows: number, done?: () => void): void;
+  /** The segment's COPY has all its rows. */
+  endSegment(rows: number): void;
   /** Aborts (with the error) when the database side failed: a writer waiting for 'drain' must not
    *  wait forever. */
   failed: AbortSignal;
@@ -146,18 +146,20 @@ async function stopReading(chunks: AsyncIterator<unknown>, reading: Promise<unkn
   reading.then(() => chunks.return!(), () => {}).catch(() => {});
 }
 
-const NO_ROWS: SegmentEnd = { last: Buffer.alloc(0), rows: 0, chunks: [] };
+const NO_ROWS: SegmentEnd = { last: Buffer.alloc(0), rows: 0 };
 
-/** Writes the chunks, waiting while the stream's buffer is full: this is what keeps memory constant. */
+/** Writes the chunks, waiting while the stream's buffer is full: this is what keeps memory constant.
+ *  Each chunk goes back to the pool once the stream is done with it. */
 async function flush(out: SegmentSink, items: (Buffer | SegmentEnd)[], pool: ChunkPool): Promise<void> {
   for (const item of items) {
     if (!Buffer.isBuffer(item)) {
-      out.endSegment(item.rows, () => pool.give(item.chunks));
+      out.endSegment(item.rows);
       continue;
     }
     const stream = out.stream();
     if (stream.destroyed) throw streamError(stream);
-    if (!stream.write(item)) await drainOrFail(stream, out.failed);
+    // A failed write may leave the chunk in a socket's queue: it is not reused then (the ingest is over).
+    if (!stream.write(item, (err) => { if (!err) pool.give(item); })) await drainOrFail(stream, out.failed);
   }
 }
 
