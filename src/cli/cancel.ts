@@ -40,7 +40,7 @@ export async function cancelCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const api = commandApi('cancel', values['retry-for'], signal);
+  const api = await commandApi('cancel', values['retry-for'], signal);
   const { batches } = await cancel({ db: url, ...api, batchIds: positionals, table: values.table, runId: values.run });
   if (values.json) {
     process.stdout.write(JSON.stringify({ batches }) + '\n');

@@ -44,7 +44,7 @@ export async function ingestBatchesCommand(values: BatchIngestValues, positional
   checkLiveTableOptions(live); // a usage error before any batch, never one batch's failure
   const url = databaseUrl(values.db);
   const jobs = batchJobs(values.jobs, url, 'ingest', live.index);
-  const api = commandApi('ingest', values['retry-for'], signal);
+  const api = await commandApi('ingest', values['retry-for'], signal);
   // Opened before the database: a rejects path that cannot be written fails before anything is ingested.
   const rejects = values.rejects ? await RejectsFile.open(values.rejects) : undefined;
   const db = await openDb(url, 'vecfill ingest').catch(async (err: unknown) => { await rejects?.discard(); throw err; });

@@ -1,6 +1,5 @@
 // options: what several commands parse the same way.
 import type { ApiOptions } from '../batch/api-options.js';
-import { openaiClient } from '../batch/openai.js';
 import { isPgliteUrl, pgliteDirectory, pgliteNeedsInit } from '../db/pglite-url.js';
 import { UsageError } from '../errors.js';
 
@@ -131,9 +130,12 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** The API options of a command: OPENAI_API_KEY's client (checked before anything else is done),
- *  --retry-for's budget (the library's default without it), one stderr line per event. */
-export function commandApi(command: string, retryFor: string | undefined, signal?: AbortSignal): ApiOptions & { log: (line: string) => void } {
+ *  --retry-for's budget (the library's default without it), one stderr line per event. The OpenAI SDK
+ *  loads here, on use: ~0.1–0.2 s of start-up that `vecfill ingest FILE` (this file's other users)
+ *  should not pay. */
+export async function commandApi(command: string, retryFor: string | undefined, signal?: AbortSignal): Promise<ApiOptions & { log: (line: string) => void }> {
   const retryForMs = retryFor === undefined ? undefined : parseDuration(retryFor, '--retry-for');
+  const { openaiClient } = await import('../batch/openai.js');
   return { openai: openaiClient(), retryForMs, signal, log: (line) => process.stderr.write(`vecfill ${command}: ${line}\n`) };
 }
 

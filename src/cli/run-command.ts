@@ -93,7 +93,7 @@ export async function runCommand(argv: string[], signal: AbortSignal): Promise<n
   checkLiveTableOptions(live);
   const db = databaseUrl(values.db);
   const jobs = batchJobs(values.jobs, db, 'run', live.index);
-  const api = commandApi('run', values['retry-for'], signal);
+  const api = await commandApi('run', values['retry-for'], signal);
   const summary = await run({
     db, ...api,
     ...selection,

@@ -86,7 +86,7 @@ export async function similarCommand(argv: string[], signal: AbortSignal): Promi
       const retryForMs = values['retry-for'] === undefined ? undefined : parseDuration(values['retry-for'], '--retry-for');
       api = { openai: { apiKey: 'emulated', baseURL: emulator.baseURL }, retryForMs, signal };
     } else if (values.text !== undefined) {
-      api = commandApi('similar', values['retry-for'], signal);
+      api = await commandApi('similar', values['retry-for'], signal);
     }
     const result = await similar({
       db, table: values.table, column: values.column, idColumn: values['id-column'], textColumn: values['text-column'],

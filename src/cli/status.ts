@@ -40,7 +40,7 @@ export async function statusCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const url = databaseUrl(values.db);
-  const api = commandApi('status', values['retry-for'], signal);
+  const api = await commandApi('status', values['retry-for'], signal);
   const summary = await status({ db: url, ...api, table: values.table, runId: values.run });
   process.stdout.write(values.json ? JSON.stringify(summary) + '\n' : statusTable(summary.batches));
   return EXIT.ok;

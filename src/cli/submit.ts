@@ -51,7 +51,7 @@ export async function submitCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   const db = databaseUrl(values.db);
-  const api = commandApi('submit', values['retry-for'], signal);
+  const api = await commandApi('submit', values['retry-for'], signal);
   const summary = await submit({
     db, ...api, files: positionals, table: values.table, idColumn: values['id-column'], column: values.column,
     runId: values.run, force: values.force,
