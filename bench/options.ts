@@ -25,7 +25,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --dims N[,N…]        vector dimensions (default 1536)
   --format F           float | base64 | both (default both)
   --runs N             interleaved rounds; medians are reported (default 3)
-  --only a,b,…         a subset of: floor, vecfill, vecfill-rebuild, stream, sql, script
+  --only a,b,…         a subset of: floor, vecfill, vecfill-rebuild, vecfill-unlogged, stream, sql,
+                       script (vecfill-unlogged: --staging unlogged, two backends at once)
   --hnsw               the table has an HNSW index (vector_cosine_ops) on its vector column:
                        --only floor,vecfill,vecfill-rebuild compares keep and rebuild with the floor
   --stdin              feed vecfill through a pipe from cat instead of a file argument

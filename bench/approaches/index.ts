@@ -64,6 +64,15 @@ export const approaches: Approach[] = [
     okExitCodes: [0, 3],
   },
   {
+    name: 'vecfill-unlogged',
+    summary: 'vecfill ingest --staging unlogged (a second connection COPYs segment N+1 while the ingest UPDATEs from N)',
+    client: 'node',
+    command: ({ db, table, dataset }) => ({
+      argv: ['node', 'dist/cli/run.js', 'ingest', '--db', db, '--table', table, '--quiet', '--json', '--staging', 'unlogged', dataset.file],
+    }),
+    okExitCodes: [0, 3],
+  },
+  {
     name: 'stream',
     summary: 'plain stream: split2 → JSON.parse → binary COPY → one UPDATE',
     client: 'node',

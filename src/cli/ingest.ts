@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import type { IndexMode } from '../ingest/vector-indexes.js';
+import type { StagingMode } from '../ingest/unlogged-staging.js';
 import { terminalProgress } from './progress.js';
 import { databaseUrl, dbHelp, parseDuration, positiveInt, RETRY_OPTION, retryForHelp } from './options.js';
 import { EXIT } from './exit.js';
@@ -48,6 +49,14 @@ ${dbHelp(22)}  --table NAME        target table, e.g. docs, app.docs, '"My Schem
   --commit-every ROWS commit every ROWS rows instead of once at the end (a live table: no row
                       stays locked for the whole ingest); a failure keeps what was committed
                       and says how much; the same input again applies the rest (files only)
+  --staging MODE      where each segment's rows wait for their UPDATE (files only):
+                      temp (default): temp tables of the ingest's connection, which COPYs a
+                      segment and then UPDATEs from it, in turn;
+                      unlogged: UNLOGGED tables in schema vecfill_staging that a second
+                      connection fills while the ingest's one transaction applies the segment
+                      before (two backends at once); dropped at the end. Needs CREATE on the
+                      database; not on pglite: (one session), not with --commit-every (not
+                      needed there)
 ${retryForHelp('2m; a download cut half-way rolls the batch back and starts over', 22)}  --json              print the summary as one JSON object
   --quiet             no progress on stderr
   -h, --help          this help
@@ -83,6 +92,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
       'lock-timeout': { type: 'string' },
       'commit-every': { type: 'string' },
       jobs: { type: 'string' },
+      staging: { type: 'string' },
       ...RETRY_OPTION,
       help: { type: 'boolean', short: 'h' },
     },
@@ -92,6 +102,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
     return EXIT.ok;
   }
   if (values.batch?.length || values['all-completed']) {
+    if (values.staging !== undefined) throw new UsageError('--staging goes with files (each batch is ingested on its connection of the ledger)');
     const { ingestBatchesCommand } = await import('./ingest-batch.js'); // the OpenAI SDK only when needed
     return ingestBatchesCommand(values, positionals, signal);
   }
@@ -113,6 +124,7 @@ export async function ingestCommand(argv: string[], signal: AbortSignal): Promis
       rejects: values.rejects,
       dryRun: values['dry-run'],
       ...liveTableValues(values),
+      staging: values.staging as StagingMode | undefined, // checked by ingest(), as a library caller's is
       log: (line) => process.stderr.write(`vecfill ingest: ${line}\n`),
       onProgress: progress?.listener,
       signal,

@@ -3,7 +3,10 @@
 // data each); each segment is COPYed into its own temp table, ANALYZEd, freed of duplicate ids, and
 // applied with one UPDATE … FROM. The statements of a segment are queued on the connection without
 // waiting, so PostgreSQL runs segment k's UPDATE while JavaScript parses segment k+1: parsing hides
-// behind the database's own work instead of adding to it. Any error before COMMIT, or a dropped
+// behind the database's own work instead of adding to it. Where the segments' tables live, and which
+// connection fills them, is the SegmentTables' choice: temp tables on the ingest's own connection
+// (below), or UNLOGGED tables that a second connection fills while this one runs the UPDATEs
+// (unlogged-staging.ts); the statements are the same. Any error before COMMIT, or a dropped
 // connection, leaves the target as it was.
 import { Readable, type Writable } from 'node:stream';
 import split2 from 'split2';
@@ -34,6 +37,39 @@ export interface ApplyOptions {
   setup?: Statement[];
   /** Commit once the segments applied since the last COMMIT reach this many rows (commit-every.ts). */
   commitEvery?: number;
+  /** Where the segments' tables live (default: temp tables of the ingest's connection). */
+  tables?: SegmentTables;
+}
+
+/** Where a segment's table lives and which connection creates, fills, ANALYZEs and dedups it. The
+ *  UPDATE, and every read across segments, run on the ingest's own connection. */
+export interface SegmentTables {
+  /** The connection that fills the tables: the ingest's own, or one of their own. */
+  readonly db: Db;
+  /** The statement that opens each transaction of the ingest on its connection. */
+  readonly begin: string;
+  /** Segment n's table, qualified and quoted as SQL. */
+  name(segment: number): string;
+  /** The CREATE statement of that table, with these columns. */
+  create(name: string, columns: string): string;
+}
+
+/** Today's staging: temp tables of the ingest's own transaction, dropped at its COMMIT or ROLLBACK. */
+export function tempTables(db: Db): SegmentTables {
+  return {
+    db,
+    begin: 'BEGIN',
+    name: (segment) => `pg_temp.vecfill_in_${segment}`,
+    // (Inline PLAIN storage for the vectors was measured too: the COPY got ~100 ms faster and the
+    // UPDATEs as much slower, so the default TOAST storage stays.)
+    create: (name, columns) => `CREATE TEMP TABLE ${name.slice('pg_temp.'.length)} (${columns}) ON COMMIT DROP`,
+  };
+}
+
+/** Statements run one after another on one connection; tail is the last one queued. */
+interface Lane {
+  db: Db;
+  tail: Promise<unknown>;
 }
 
 export interface Statement {
@@ -59,8 +95,11 @@ export class Applier {
   /** Rows updated by the transactions committed so far (commitEvery). */
   committedRows = 0;
   private copy: Writable | null = null;
-  /** The statements run one after another on the connection; tail is the last one queued. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /** The ingest's connection (BEGIN, UPDATE, COMMIT), and the one that fills the segments' tables:
+   *  the same lane unless the tables have a connection of their own. */
+  private readonly applyLane: Lane;
+  private readonly stageLane: Lane;
+  private readonly tables: SegmentTables;
   private readonly work: Promise<unknown>[] = [];
   /** The first error of any queued statement: the cause, where later ones only say "aborted". */
   failure: Error | undefined;
@@ -69,12 +108,16 @@ export class Applier {
   readonly failed = this.failedController.signal;
   private readonly result: ApplyResult = { rowsUpdated: 0, unknownIds: 0, duplicates: 0 };
 
-  constructor(private readonly db: Db, private readonly target: Target, private readonly opts: ApplyOptions) {}
+  constructor(private readonly db: Db, private readonly target: Target, private readonly opts: ApplyOptions) {
+    this.tables = opts.tables ?? tempTables(db);
+    this.applyLane = { db, tail: Promise.resolve() };
+    this.stageLane = this.tables.db === db ? this.applyLane : { db: this.tables.db, tail: Promise.resolve() };
+  }
 
   async begin(): Promise<void> {
     // (temp_buffers was measured at 8 MB and 256 MB: no difference beyond noise, so the session's
     // setting is left alone; bench/README.md.)
-    await this.db.query('BEGIN');
+    await this.db.query(this.tables.begin);
     await this.setup();
     this.stream(); // the first COPY opens before any input is read: a slow input holds no surprise
   }
@@ -95,23 +138,17 @@ export class Applier {
    *  while the previous segment's statements run, and started on the connection when their turn comes. */
   stream(): Writable {
     if (!this.copy) {
-      const name = `pg_temp.vecfill_in_${this.segments.length + 1}`;
+      const name = this.tables.name(this.segments.length + 1);
       this.segments.push(name);
       this.open.push(name);
-      this.queue(this.createSql(name.slice('pg_temp.'.length)));
-      const copyIn = this.db.copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
+      this.queue(this.tables.create(name, `id ${this.target.idColumn.codec.sqlType}, ord int8, v vector`), undefined, this.stageLane);
+      const copyIn = this.tables.db.copyFrom(`COPY ${name} (id, ord, v) FROM STDIN (FORMAT binary)`, { highWaterMark: this.opts.bufferBytes });
       const copy = copyIn.stream;
       copy.on('error', (err) => this.fail(err));
-      this.run(() => copyIn.send());
+      this.run(() => copyIn.send(), this.stageLane);
       this.copy = copy;
     }
     return this.copy;
-  }
-
-  /** A segment's temp table. (Inline PLAIN storage for the vectors was measured too: the COPY got
-   *  ~100 ms faster and the UPDATEs as much slower, so the default TOAST storage stays.) */
-  private createSql(table: string): string {
-    return `CREATE TEMP TABLE ${table} (id ${this.target.idColumn.codec.sqlType}, ord int8, v vector) ON COMMIT DROP`;
   }
 
   /** Ends the current segment's COPY and queues its statements; returns at once. */
@@ -125,9 +162,15 @@ export class Applier {
     }
     copy.end();
     const name = this.segments[this.segments.length - 1];
-    this.queue(`ANALYZE ${name} (id)`); // the join key is all the planner needs; skipping v skips reading it
+    this.queue(`ANALYZE ${name} (id)`, undefined, this.stageLane); // the join key is all the planner needs; skipping v skips reading it
     const dedup = this.dedup(name);
-    const update = this.queue(this.updateSql(name)).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount));
+    // The segment's table is ready once its lane got this far (at once, when it is the same lane).
+    const staged = this.stageLane.tail;
+    const update = this.run(async () => {
+      await staged;
+      if (this.failure) throw this.failure;
+      return this.db.query(this.updateSql(name));
+    }).then((res) => (this.opts.dryRun ? Number(res.rows[0].n) : res.rowCount));
     const counted = this.track(Promise.all([dedup, update]).then(([dropped, updated]) => {
       this.result.duplicates += dropped;
       this.result.rowsUpdated += updated;
@@ -149,7 +192,7 @@ export class Applier {
       await this.settleSegments();
       await this.db.query('COMMIT');
       this.committedRows = this.result.rowsUpdated;
-      await this.db.query('BEGIN');
+      await this.db.query(this.tables.begin);
       await this.setup();
     });
   }
@@ -188,6 +231,7 @@ export class Applier {
     // A statement under way (an UPDATE of a large segment, or one waiting on a row lock) would hold
     // the ROLLBACK, and an interrupt, until it ends on its own: cancel it.
     this.db.cancel();
+    if (this.stageLane !== this.applyLane) this.stageLane.db.cancel();
   }
 
   private fail(err: Error): void {
@@ -204,18 +248,18 @@ export class Applier {
     return p;
   }
 
-  /** Queues fn behind every statement queued so far; once anything failed, nothing more runs. */
-  private run<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.tail.then(() => {
+  /** Queues fn behind every statement queued so far on the lane; once anything failed, nothing more runs. */
+  private run<T>(fn: () => Promise<T>, lane = this.applyLane): Promise<T> {
+    const p = lane.tail.then(() => {
       if (this.failure) throw this.failure;
       return fn();
     });
-    this.tail = p.catch(() => {});
+    lane.tail = p.catch(() => {});
     return this.track(p);
   }
 
-  private queue(text: string, params?: unknown[]): Promise<QueryResult<Record<string, any>>> {
-    return this.run(() => this.db.query(text, params));
+  private queue(text: string, params?: unknown[], lane = this.applyLane): Promise<QueryResult<Record<string, any>>> {
+    return this.run(() => lane.db.query(text, params), lane);
   }
 
   private suspectFilter(): { filter: string; params: unknown[] } {
@@ -228,7 +272,7 @@ export class Applier {
   private async dedup(name: string): Promise<number> {
     if (!this.opts.duplicates.any) return 0;
     const { filter, params } = this.suspectFilter();
-    const res = await this.queue(sqlTemplate('dedup.sql', { segment: name, filter }), params);
+    const res = await this.queue(sqlTemplate('dedup.sql', { segment: name, filter }), params, this.stageLane);
     return res.rowCount;
   }
 

@@ -16,6 +16,7 @@ import { SEGMENT_BYTES } from './segment-plan.js';
 import { stage } from './stage.js';
 import { checkLiveTableOptions, liveTableFailure, liveTableSetup } from './live-table.js';
 import { VectorIndexes, type IndexMode, type VectorIndex } from './vector-indexes.js';
+import { checkStagingOptions, UnloggedStaging } from './unlogged-staging.js';
 
 /** What ingest() and createIngestStream() take. */
 export interface IngestOptions extends TargetSpec {
@@ -54,6 +55,14 @@ export interface IngestOptions extends TargetSpec {
    *  many, and has `partial: true`); the same input applied again sets the same vectors. Not with
    *  dryRun or `index: 'rebuild'`. Ids repeated across commits are counted in each. */
   commitEvery?: number;
+  /** Where each segment's rows wait for their UPDATE. 'temp' (default): temp tables of the ingest's
+   *  own connection, which COPYs a segment and UPDATEs from it in turn. 'unlogged': UNLOGGED tables in
+   *  the schema vecfill_staging, which a second connection (same URL) fills while the ingest's one
+   *  transaction applies the segment before, so two backends work at once; the tables are dropped
+   *  when the ingest ends (a crashed run's, by the next such ingest). Needs `db` as a connection
+   *  string to a server and the CREATE privilege on the database (or on that schema); not with
+   *  commitEvery. The result is the same either way. */
+  staging?: 'temp' | 'unlogged';
   /** Called with lines for the user before the ingest starts: each vector index on the column, and
    *  what it will cost. */
   log?: (line: string) => void;
@@ -110,6 +119,7 @@ export async function ingestWith(opts: IngestOptions & IngestInternals): Promise
   const started = performance.now();
   opts.signal?.throwIfAborted();
   checkLiveTableOptions(opts);
+  checkStagingOptions(opts);
   const sources = await Promise.all((opts.inputs?.length ? opts.inputs : ['-']).map(toSource));
   // Before anything is opened for writing: a rejects path that is one of the inputs is refused here.
   const rejects = typeof opts.rejects === 'string'
@@ -118,15 +128,19 @@ export async function ingestWith(opts: IngestOptions & IngestInternals): Promise
   let summary: IngestSummary;
   try {
     summary = await useDb(opts.db, async (client) => {
+      let staging: UnloggedStaging | undefined;
       try {
         const target = await resolveTarget(client, opts);
         const indexes = await VectorIndexes.find(client, target, opts.dryRun ? 'keep' : opts.index ?? 'keep');
         for (const line of indexes.describe(target)) opts.log?.(line);
-        return await applyAll(client, target, indexes, sources, rejects, opts, started);
+        if (opts.staging === 'unlogged') staging = await UnloggedStaging.open(opts.db as string, client, opts.log);
+        return await applyAll(client, staging, target, indexes, sources, rejects, opts, started);
       } catch (err) {
         // ROLLBACK if the connection still takes it; if not, the server rolls back when it closes.
         await client.query('ROLLBACK').catch(() => {});
         throw err;
+      } finally {
+        await staging?.close(client); // after COMMIT or ROLLBACK: the transaction's locks are gone
       }
     });
   } catch (err) {
@@ -142,7 +156,7 @@ export async function ingestWith(opts: IngestOptions & IngestInternals): Promise
   return summary;
 }
 
-async function applyAll(client: Db, target: Target, indexes: VectorIndexes, sources: InputSource[], rejects: Rejects,
+async function applyAll(client: Db, staging: UnloggedStaging | undefined, target: Target, indexes: VectorIndexes, sources: InputSource[], rejects: Rejects,
   opts: IngestOptions & IngestInternals, started: number): Promise<IngestSummary> {
   // Without an index on the id column, every segment's UPDATE would scan the whole target: then one
   // segment, one scan, as the plain single UPDATE does.
@@ -155,6 +169,7 @@ async function applyAll(client: Db, target: Target, indexes: VectorIndexes, sour
     bufferBytes: Math.min(segmentBytes, SEGMENT_BYTES),
     setup: [...liveTableSetup(opts), ...indexes.before(opts.maintenanceWorkMem)],
     commitEvery: opts.commitEvery,
+    tables: staging,
     onUnknown: ({ ord, id }) => rejects.add({
       file: sources.length > 1 ? sources[Math.floor(ord / 2 ** 32)].name : undefined,
       line: ord % 2 ** 32,

@@ -13,7 +13,7 @@ export interface CopyProgress {
 }
 
 /** The local TCP ports of the process's sockets. */
-async function tcpPorts(pid: number): Promise<number[]> {
+export async function tcpPorts(pid: number): Promise<number[]> {
   const inodes = new Set<string>();
   for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
     const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
