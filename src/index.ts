@@ -9,6 +9,7 @@ export { fileSource, streamSource, type IngestInput, type InputSource } from './
 export type { RejectRecord } from './ingest/rejects.js';
 export type { ProgressListener, ProgressCounts } from './ingest/progress.js';
 export type { IndexMode, VectorIndex } from './ingest/vector-indexes.js';
+export type { StagingMode } from './ingest/unlogged-staging.js';
 
 // The Batch API round trip.
 export type { ApiOptions } from './batch/api-options.js';

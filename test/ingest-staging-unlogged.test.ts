@@ -6,7 +6,7 @@
 // dry run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IngestSummary, RejectRecord } from '../src/index.js';
+import type { IngestSummary, RejectRecord, StagingMode } from '../src/index.js';
 // segmentBytes is an internal knob (IngestInternals): ingestWith() takes it.
 import { ingestWith as ingest } from '../src/ingest/ingest.js';
 import { createTable, DB_URL, dropTable, serverOnly, sql, storedVector, tableDigest, tableName, until } from './helpers/db.js';
@@ -50,7 +50,7 @@ async function vectors(table: string): Promise<(number[] | null)[]> {
 }
 
 /** The ingest of input() into a fresh table; with unlogged staging, checks its tables while it runs. */
-async function ingestInto(t: { after(fn: () => Promise<void>): void }, staging: 'temp' | 'unlogged',
+async function ingestInto(t: { after(fn: () => Promise<void>): void }, staging: StagingMode,
   opts: { vectorType?: string; setup?: (table: string) => Promise<void>; dryRun?: boolean; index?: 'rebuild' } = {}) {
   const table = tableName('stg');
   await createTable(table, IDS, opts.vectorType);

@@ -16,7 +16,7 @@ import { SEGMENT_BYTES } from './segment-plan.js';
 import { stage } from './stage.js';
 import { checkLiveTableOptions, liveTableFailure, liveTableSetup } from './live-table.js';
 import { VectorIndexes, type IndexMode, type VectorIndex } from './vector-indexes.js';
-import { checkStagingOptions, UnloggedStaging } from './unlogged-staging.js';
+import { checkStagingOptions, UnloggedStaging, type StagingMode } from './unlogged-staging.js';
 
 /** What ingest() and createIngestStream() take. */
 export interface IngestOptions extends TargetSpec {
@@ -62,7 +62,7 @@ export interface IngestOptions extends TargetSpec {
    *  when the ingest ends (a crashed run's, by the next such ingest). Needs `db` as a connection
    *  string to a server and the CREATE privilege on the database (or on that schema); not with
    *  commitEvery. The result is the same either way. */
-  staging?: 'temp' | 'unlogged';
+  staging?: StagingMode;
   /** Called with lines for the user before the ingest starts: each vector index on the column, and
    *  what it will cost. */
   log?: (line: string) => void;

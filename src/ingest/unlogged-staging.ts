@@ -19,7 +19,8 @@ import { quoteIdent, quoteQualified } from '../db/identifiers.js';
 import { UsageError } from '../errors.js';
 import type { SegmentTables } from './apply.js';
 
-/** Where a segment's rows wait for their UPDATE. */
+/** Where a segment's rows wait for their UPDATE: 'temp' tables of the ingest's own connection, or
+ *  'unlogged' tables that a second connection fills (IngestOptions.staging). */
 export type StagingMode = 'temp' | 'unlogged';
 
 export const STAGING_SCHEMA = 'vecfill_staging';
