@@ -16,6 +16,7 @@ import { sqlTemplate } from '../db/sql-files.js';
 import type { Target } from '../db/target.js';
 import { EMPTY_COPY } from './copy-binary.js';
 import type { DuplicateFilter } from './duplicates.js';
+import { tempTables, type SegmentTables } from './segment-tables.js';
 
 /** An error the server sent (it has a severity and a SQLSTATE), rather than one of the client's. */
 function isServerError(err: Error): boolean {
@@ -39,31 +40,6 @@ export interface ApplyOptions {
   commitEvery?: number;
   /** Where the segments' tables live (default: temp tables of the ingest's connection). */
   tables?: SegmentTables;
-}
-
-/** Where a segment's table lives and which connection creates, fills, ANALYZEs and dedups it. The
- *  UPDATE, and every read across segments, run on the ingest's own connection. */
-export interface SegmentTables {
-  /** The connection that fills the tables: the ingest's own, or one of their own. */
-  readonly db: Db;
-  /** The statement that opens each transaction of the ingest on its connection. */
-  readonly begin: string;
-  /** Segment n's table, qualified and quoted as SQL. */
-  name(segment: number): string;
-  /** The CREATE statement of that table, with these columns. */
-  create(name: string, columns: string): string;
-}
-
-/** Today's staging: temp tables of the ingest's own transaction, dropped at its COMMIT or ROLLBACK. */
-export function tempTables(db: Db): SegmentTables {
-  return {
-    db,
-    begin: 'BEGIN',
-    name: (segment) => `pg_temp.vecfill_in_${segment}`,
-    // (Inline PLAIN storage for the vectors was measured too: the COPY got ~100 ms faster and the
-    // UPDATEs as much slower, so the default TOAST storage stays.)
-    create: (name, columns) => `CREATE TEMP TABLE ${name.slice('pg_temp.'.length)} (${columns}) ON COMMIT DROP`,
-  };
 }
 
 /** Statements run one after another on one connection; tail is the last one queued. */

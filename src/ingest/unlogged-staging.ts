@@ -17,7 +17,7 @@ import { isConnectionLost } from '../db/postgres.js';
 import { sqlFile } from '../db/sql-files.js';
 import { quoteIdent, quoteQualified } from '../db/identifiers.js';
 import { UsageError } from '../errors.js';
-import type { SegmentTables } from './apply.js';
+import type { SegmentTables } from './segment-tables.js';
 
 /** Where a segment's rows wait for their UPDATE: 'temp' tables of the ingest's own connection, or
  *  'unlogged' tables that a second connection fills (IngestOptions.staging). */
