@@ -34,7 +34,9 @@ const median = (xs: number[]): number => {
 };
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
-const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A peak RSS in kB as MB, '?' when it was not measured. */
+export const megabytes = (kb: number | null): string => (kb === null ? '?' : `${(kb / 1024).toFixed(0)} MB`);
 
 export function title(d: DatasetResult['dataset'], runs: number): string {
   return (

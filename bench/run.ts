@@ -11,7 +11,7 @@ import { describeMachine, machineLine } from './machine.js';
 import { measure } from './measure.js';
 import { parseOptions, USAGE, UsageError, type Options } from './options.js';
 import { outDir, repoDir } from './paths.js';
-import { markdownTable, title, type DatasetResult, type RunResult } from './report.js';
+import { markdownTable, megabytes, title, type DatasetResult, type RunResult } from './report.js';
 import { resetTable } from './table.js';
 import { verify } from './verify.js';
 
@@ -70,7 +70,7 @@ for (const format of options.formats) {
           await resetTable(client, options.table, rows, dims, options.hnsw);
           const run = await runOnce(approach, context, round);
           result.runs.push(run);
-          const rss = run.peakRssKb === null ? '?' : `${(run.peakRssKb / 1024).toFixed(0)} MB`;
+          const rss = megabytes(run.peakRssKb);
           log(`  round ${round} ${approach.name.padEnd(8)} ${(run.wallMs / 1000).toFixed(2).padStart(7)} s  ${rss.padStart(7)}  ${run.ok ? 'ok' : `FAILED: ${run.failure}`}`);
         }
       }

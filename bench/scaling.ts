@@ -15,6 +15,7 @@ import { floorInputFile } from './floor-input.js';
 import { describeMachine, machineLine } from './machine.js';
 import { measure } from './measure.js';
 import { outDir, repoDir } from './paths.js';
+import { megabytes, thousands } from './report.js';
 import { peakBy, sampleRss } from './rss-sampler.js';
 import { resetTable } from './table.js';
 import { verify } from './verify.js';
@@ -97,7 +98,7 @@ for (const format of formats) {
     const dataset = await ensureDataset({ rows, dims, format, errorShare: 0.005, seed: 1 });
     const { samples: _samples, ...described } = dataset;
     const result: SizeResult = { date: new Date().toISOString(), machine, dataset: described, vecfill: await runVecfill(dataset) };
-    log(`  vecfill ${seconds(result.vecfill.wallMs)} s, ${mb(result.vecfill.peakRssKb)}, load ${loadText(result.vecfill.load)}${result.vecfill.ok ? '' : `, FAILED: ${result.vecfill.failure}`}`);
+    log(`  vecfill ${seconds(result.vecfill.wallMs)} s, ${megabytes(result.vecfill.peakRssKb)}, load ${loadText(result.vecfill.load)}${result.vecfill.ok ? '' : `, FAILED: ${result.vecfill.failure}`}`);
     if (rows <= floorMax) {
       result.floor = await runFloor(dataset);
       log(`  floor ${seconds(result.floor.wallMs)} s, load ${loadText(result.floor.load)}${result.floor.ok ? '' : `, FAILED: ${result.floor.failure}`}`);
@@ -163,7 +164,7 @@ function table(list: SizeResult[]): string {
     lines.push(
       v.ok
         ? `| ${input} | ${thousands(d.rows)} | ${seconds(v.wallMs)} s | ${thousands(d.okLines / (v.wallMs / 1000))} | ` +
-            `${(v.wallMs / 1000 / (d.rows / 100_000)).toFixed(2)} | ${mb(v.peakRssKb)} | ${mb(v.halfRssKb ?? null)} | ${floor} | ${ratio} | ${loads} |`
+            `${(v.wallMs / 1000 / (d.rows / 100_000)).toFixed(2)} | ${megabytes(v.peakRssKb)} | ${megabytes(v.halfRssKb ?? null)} | ${floor} | ${ratio} | ${loads} |`
         : `| ${input} | ${thousands(d.rows)} | failed: ${v.failure} | | | | | ${floor} | | ${loads} |`,
     );
   }
@@ -172,12 +173,6 @@ function table(list: SizeResult[]): string {
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
-}
-function mb(kb: number | null): string {
-  return kb === null ? '?' : `${(kb / 1024).toFixed(0)} MB`;
-}
-function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 function loadText([before, after]: [number, number]): string {
   return `${before.toFixed(1)} → ${after.toFixed(1)}`;
