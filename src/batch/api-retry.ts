@@ -14,6 +14,9 @@ export interface RetryOptions {
   /** One line per retry: what failed, why, and the wait. */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** The first backoff's ceiling, in ms (default 500, or VECFILL_BACKOFF_BASE_MS): the doubling
+   *  starts here. A test shortens it to go through a bad day in seconds, not minutes. */
+  backoffBaseMs?: number;
 }
 
 /** Defaults of --retry-for: a day-long run waits out a long outage; a one-shot command gives up sooner. */
@@ -22,6 +25,14 @@ export const COMMAND_RETRY_FOR_MS = 2 * 60_000;
 
 const FIRST_WAIT_MS = 500;
 const MAX_WAIT_MS = 60_000;
+
+/** The backoff base: the option, else VECFILL_BACKOFF_BASE_MS (read at each call, not at load, so a
+ *  process that sets it later is heard), else 500 ms. */
+export function backoffBaseMs(opts: Pick<RetryOptions, 'backoffBaseMs'> = {}): number {
+  if (opts.backoffBaseMs !== undefined) return opts.backoffBaseMs;
+  const env = Number.parseFloat(process.env.VECFILL_BACKOFF_BASE_MS ?? '');
+  return Number.isFinite(env) && env >= 0 ? env : FIRST_WAIT_MS;
+}
 
 /** A failure that passes with time, marked as such where vecfill itself sees it (a download cut short). */
 export class TransientError extends Error {
@@ -71,8 +82,8 @@ export function retryAfterMs(err: unknown): number | undefined {
 
 /** The backoff before try n+1 (n ≥ 1): doubling from 0.5 s up to a minute, each wait between half and
  *  all of that, so that many clients that failed together do not come back together. */
-export function backoffMs(n: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (n - 1));
+export function backoffMs(n: number, random: () => number = Math.random, base = FIRST_WAIT_MS): number {
+  const ceiling = Math.min(MAX_WAIT_MS, base * 2 ** (n - 1));
   return ceiling / 2 + (random() * ceiling) / 2;
 }
 
@@ -98,7 +109,7 @@ export class RetryClock {
     if (why === undefined) throw err;
     this.tries++;
     const asked = retryAfterMs(err);
-    const wait = asked ?? backoffMs(this.tries);
+    const wait = asked ?? backoffMs(this.tries, Math.random, backoffBaseMs(this.opts));
     const spent = Date.now() - this.started;
     if (spent + wait > this.opts.retryForMs) {
       if (this.opts.retryForMs === 0) throw err;
