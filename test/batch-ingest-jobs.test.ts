@@ -91,7 +91,7 @@ test('two processes ingest --all-completed --jobs 2 at once: no batch ingested t
   await until(async () => {
     // From a session of its own: inside the holder's transaction, pg_stat_activity would not change.
     const { rows: [n] } = await db.sql(`SELECT count(*)::int AS open, (count(*) FILTER (WHERE wait_event_type = 'Lock'))::int AS waiting
-      FROM pg_stat_activity WHERE application_name = 'vecfill ingest'`);
+      FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'vecfill ingest'`);
     return n.open === 4 && n.waiting >= 2;
   }, 'both processes with two connections each, ingests waiting on the table');
   await holder.query('COMMIT');
@@ -151,7 +151,7 @@ test('--jobs 3, interrupted while three batches are under way: all three roll ba
   const child = spawnCli(['ingest', '--db', db.url, '--all-completed', '--jobs', '3'], v.env);
   const result = finish(child);
   await until(async () => (await db.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
-    WHERE application_name = 'vecfill ingest' AND wait_event = 'PgSleep'`)).rows[0].n === 3, 'three batches in their UPDATE');
+    WHERE datname = current_database() AND application_name = 'vecfill ingest' AND wait_event = 'PgSleep'`)).rows[0].n === 3, 'three batches in their UPDATE');
   child.kill('SIGINT');
   const r = await result;
   assert.equal(r.code, 1, r.stderr);

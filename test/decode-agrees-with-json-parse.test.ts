@@ -12,10 +12,13 @@ import split2 from 'split2';
 import { LineDecoder } from '../src/ingest/decode.js';
 import { LineSplitter } from '../src/ingest/lines.js';
 import { bentLine, Rnd, type BentLine } from './helpers/bent-lines.js';
+import { sized } from './helpers/sizes.js';
 import { isBlank, nestingDepth, referenceVerdict, type Verdict } from './helpers/output-line-reference.js';
 
 const SEED = Number(process.env.VECFILL_SEED ?? 20260611);
-const LINES = Number(process.env.VECFILL_LINES ?? 24_000);
+// 8,000 lines give each of the generator's bends hundreds of lines to show on; 24,000 with
+// VECFILL_TEST_LARGE=1 in CI, more with VECFILL_LINES.
+const LINES = Number(process.env.VECFILL_LINES ?? sized(8_000, 24_000));
 const LINES_PER_FILE = 400;
 /** The reader's nesting limit: beyond it, a refusal (malformed_json) is allowed. */
 const MAX_DEPTH = 64;

@@ -15,12 +15,14 @@ import { okLine } from './helpers/output.js';
 
 const ROWS = 500;
 
-/** An endless input whose iterator counts the calls of its return(). */
-function recordingSource(line: (k: number) => string): { source: InputSource; returned(): number } {
+/** An endless input whose iterator counts the calls of its return(); `onRead` sees each line's number
+ *  as it is read. */
+function recordingSource(line: (k: number) => string, onRead: (k: number) => void = () => {}): { source: InputSource; returned(): number } {
   let returned = 0;
   let k = 0;
   const iterator: AsyncIterator<Buffer> = {
     async next() {
+      onRead(k);
       if (k % 50 === 0) await new Promise((r) => setImmediate(r));
       return { done: false, value: Buffer.from(line(k++) + '\n') };
     },
@@ -66,9 +68,9 @@ test('a rejects sink that fails: the input is closed', async (t) => {
 
 test('an abort: the input is closed', async (t) => {
   const table = await target(t);
-  const input = recordingSource(good);
   const ac = new AbortController();
-  setTimeout(() => ac.abort(new Error('stop')), 100);
+  // Aborted while the input is read (a timer could fire before a loaded machine even opened it).
+  const input = recordingSource(good, (k) => k === 2000 && ac.abort(new Error('stop')));
   await assert.rejects(ingest({ db: DB_URL, table: table.name, inputs: [input.source], signal: ac.signal }), /^Error: stop$/);
   // A read under way when the abort lands is not waited for: the input is closed once it ends, which
   // may be after the ingest has rolled back (at once, on the embedded database).

@@ -8,6 +8,7 @@ import { link, open, readdir, readFile, symlink } from 'node:fs/promises';
 import { fileSource, ingest } from '../src/index.js';
 import { UsageError } from '../src/errors.js';
 import { createTable, DB_URL, dropTable, snapshot, tableName } from './helpers/db.js';
+import { runCli } from './helpers/cli.js';
 import { runCliWith } from './helpers/cli-with.js';
 import { tempDir, writeLines } from './helpers/files.js';
 import { okLine } from './helpers/output.js';
@@ -42,7 +43,8 @@ test('--rejects naming the input, a symlink to it, a hard link to it: exit 2, th
     [s.dir.path('hard-link.jsonl'), [s.input]],
     [s.input, [other, s.input]], // the second of several inputs
   ] as const) {
-    const r = await runCliWith(['ingest', '--db', DB_URL, '--table', s.table, '--rejects', rejects, ...inputs]);
+    // Paths only, no stdin: the CLI in this process on the embedded database, a child on a server.
+    const r = await runCli(['ingest', '--db', DB_URL, '--table', s.table, '--rejects', rejects, ...inputs]);
     assert.equal(r.code, 2, `--rejects ${rejects}: ${r.stderr}`);
     assert.match(r.stderr, REFUSED);
     await s.untouched(['out.jsonl', 'via-symlink.jsonl', 'hard-link.jsonl', 'other.jsonl']);
@@ -54,7 +56,8 @@ test('--rejects naming the file behind stdin (`< out.jsonl`, with or without "-"
   for (const dash of [[], ['-']]) {
     const stdin = await open(s.input, 'r');
     try {
-      const r = await runCliWith(['ingest', '--db', DB_URL, '--table', s.table, '--rejects', s.input, ...dash], { stdin: stdin.fd });
+      // A child, for a real file behind its stdin; refused before it opens the database.
+      const r = await runCliWith(['ingest', '--db', DB_URL, '--table', s.table, '--rejects', s.input, ...dash], { stdin: stdin.fd, opensDb: false });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /is the file behind stdin/);
     } finally {

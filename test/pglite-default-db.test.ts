@@ -5,17 +5,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { collect } from './helpers/cli.js';
+import { cliEntry } from './helpers/cli-entry.js';
 import { pgliteDatabase } from './helpers/pglite.js';
 
-const ENTRY = fileURLToPath(new URL('../src/cli/run.ts', import.meta.url));
 
 /** vecfill in the working directory cwd, with env on top of a copy of this one without a database. */
 function vecfillIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', OPENAI_API_KEY: 'sk-unused' };
   delete base.PGHOST;
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ENTRY, ...args], { cwd, env: { ...base, ...env } });
+  const child = spawn(process.execPath, [...cliEntry(), ...args], { cwd, env: { ...base, ...env } });
   return collect(child, '');
 }
 

@@ -41,6 +41,7 @@ test('a second process is refused while the first holds the directory', async (t
     await a.close();
     await b.close();
   }
+  await db.release(); // the test's own handle, which the CREATE TABLE opened
   await assert.rejects(stat(join(db.dir, 'vecfill.lock')), /ENOENT/, 'the last close frees the directory');
   const ok = await run(['ingest', '--db', db.url, '--table', 'docs'], '', {}, 60_000);
   assert.equal(ok.code, 0, ok.stderr);

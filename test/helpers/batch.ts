@@ -87,9 +87,10 @@ export interface Vecfill {
   env: NodeJS.ProcessEnv;
 }
 
-/** Runs the CLI with --db pointing at the test database and the OpenAI variables at the fake server. */
-export function vecfill(db: TestDb, server?: OpenAIServer): Vecfill {
-  const env: NodeJS.ProcessEnv = server ? { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL } : { OPENAI_API_KEY: '' };
+/** Runs the CLI with --db pointing at the test database and the OpenAI variables at the fake server;
+ *  `extra` adds to its environment (VECFILL_BACKOFF_BASE_MS, to wait out faults in milliseconds). */
+export function vecfill(db: TestDb, server?: OpenAIServer, extra: NodeJS.ProcessEnv = {}): Vecfill {
+  const env: NodeJS.ProcessEnv = { ...(server ? { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL } : { OPENAI_API_KEY: '' }), ...extra };
   const fn = ((...args: string[]) => run([args[0], '--db', db.url, ...args.slice(1)], '', env)) as Vecfill;
   fn.env = env;
   return fn;

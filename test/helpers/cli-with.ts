@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CliResult } from './cli.js';
+import { cliEntry } from './cli-entry.js';
 import { releaseDb } from './db.js';
 
-const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliWith {
@@ -15,13 +15,16 @@ export interface CliWith {
   uid?: number;
   gid?: number;
   env?: NodeJS.ProcessEnv;
+  /** false: the child is not to open the database (it should stop before), so the test keeps its
+   *  handle; were the child to open it after all, it fails on the directory the test holds. */
+  opensDb?: boolean;
 }
 
 /** A child process even on the embedded database: the test file's handle is closed first (the child
  *  must open the directory itself), and opens again on next use. */
 export async function runCliWith(args: string[], opts: CliWith = {}, timeoutMs = 60_000): Promise<CliResult & { timedOut: boolean }> {
-  await releaseDb(opts.uid === undefined ? undefined : { uid: opts.uid, gid: opts.gid ?? opts.uid });
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  if (opts.opensDb !== false) await releaseDb(opts.uid === undefined ? undefined : { uid: opts.uid, gid: opts.gid ?? opts.uid });
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', ...opts.env },
     stdio: [opts.stdin ?? 'pipe', 'pipe', 'pipe'],

@@ -1,11 +1,12 @@
-// Runs the real CLI in a child process (through tsx, so tests need no build), with real pipes.
+// Runs the real CLI in a child process (the run's transpiled CLI, or tsx: helpers/cli-entry.ts), with
+// real pipes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from './cli-entry.js';
 import { ON_PGLITE } from './database-kind.js';
 import { runMain } from './main-in-process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +16,7 @@ export interface CliResult {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  return spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,67 @@
+// What the runner prints: a line per top-level test as its shard reports it (the file named, since
+// shards interleave), every failure again in full at the end, the counts as node:test counts them
+// (every test at any depth; a describe block is not one), and each file's measured seconds for
+// test/timings.json.
+import { relative } from 'node:path';
+import type { TestResult } from './reporter.js';
+
+const MARK = { pass: '✔', fail: '✖', skip: '﹣', todo: '…' } as const;
+
+export class Tally {
+  private readonly results: TestResult[] = [];
+  private readonly problems: string[] = [];
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  add(result: TestResult, root: string): void {
+    result.file = relative(root, result.file.replace(/^file:\/\//, ''));
+    this.results.push(result);
+    if (result.nesting === 0 || result.outcome === 'fail') {
+      const indent = '  '.repeat(result.nesting);
+      const note = result.outcome === 'skip' || result.outcome === 'todo' ? ` # ${result.detail ?? result.outcome}` : '';
+      this.print(`${indent}${MARK[result.outcome]} ${result.file} › ${result.name} (${Math.round(result.ms)} ms)${note}`);
+    }
+  }
+
+  typecheck(ok: boolean, output: string, seconds: number): void {
+    this.print(`${ok ? MARK.pass : MARK.fail} tsc --noEmit (${seconds.toFixed(1)} s)`);
+    if (!ok) this.problems.push(`tsc --noEmit failed:\n${output.trim()}`);
+  }
+
+  shardFailed(n: number, code: number | null, signal: string | null, files: string[]): void {
+    const last = [...this.results].reverse().find((r) => files.includes(r.file));
+    this.problems.push(`shard ${n} ended with ${signal ? `signal ${signal}` : `exit code ${code}`} and no failing test to show for it` +
+      `${last ? `; its last test was ${last.file} › ${last.name}` : ''}; its files: ${files.join(' ')}`);
+  }
+
+  failedIn(files: string[], root: string): boolean {
+    return this.results.some((r) => r.outcome === 'fail' && files.some((f) => relative(root, f) === r.file || f === r.file));
+  }
+
+  get failed(): boolean {
+    return this.problems.length > 0 || this.results.some((r) => r.outcome === 'fail');
+  }
+
+  /** Each file's seconds: its top-level tests' durations, which include their subtests. */
+  fileSeconds(): Record<string, number> {
+    const seconds: Record<string, number> = {};
+    for (const r of this.results) {
+      if (r.nesting !== 0) continue;
+      const name = r.file.split('/').pop()!;
+      seconds[name] = (seconds[name] ?? 0) + r.ms / 1000;
+    }
+    for (const name of Object.keys(seconds)) seconds[name] = Math.round(seconds[name] * 10) / 10;
+    return Object.fromEntries(Object.entries(seconds).sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  summary(seconds: number): void {
+    const failures = this.results.filter((r) => r.outcome === 'fail');
+    if (failures.length || this.problems.length) {
+      this.print('\nfailing:');
+      for (const f of failures) this.print(`\n✖ ${f.file} › ${f.name}\n${(f.detail ?? '').replace(/^/gm, '    ')}`);
+      for (const p of this.problems) this.print(`\n✖ ${p}`);
+    }
+    const count = (o: TestResult['outcome']) => this.results.filter((r) => r.outcome === o).length;
+    this.print(`\ntests ${this.results.length} · pass ${count('pass')} · fail ${count('fail')} · skipped ${count('skip')} · todo ${count('todo')} · ${seconds.toFixed(1)} s`);
+  }
+}
