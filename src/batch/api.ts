@@ -31,6 +31,7 @@ export class BatchApi {
       retryForMs: opts.retryForMs ?? COMMAND_RETRY_FOR_MS,
       log: log && ((line) => log(redactSecrets(line, this.env))),
       signal: opts.signal,
+      backoffBaseMs: opts.backoffBaseMs,
     };
   }
 

@@ -161,11 +161,15 @@ export class Applier {
   /** Queues the COMMIT of the segments applied so far and a fresh transaction for the next ones. */
   private commitGroup(): void {
     const work = this.groupWork;
+    // The group's segments, taken now: by the time the COMMIT runs, the next segment has been opened
+    // (its table is created after the COMMIT, in the next transaction).
+    const segments = this.open;
     this.groupWork = [];
     this.groupRows = 0;
+    this.open = [];
     this.run(async () => {
       await Promise.all(work); // the counts of the group's segments are in
-      await this.settleSegments();
+      await this.settleSegments(segments);
       await this.db.query('COMMIT');
       this.committedRows = this.result.rowsUpdated;
       await this.db.query(this.tables.begin);
@@ -175,15 +179,14 @@ export class Applier {
 
   /** The counts that need every segment of the transaction (temp tables end with it): ids repeated
    *  across segments, and unknown ids. */
-  private async settleSegments(): Promise<void> {
-    if (this.opts.duplicates.any && this.open.length > 1) {
-      const { duplicates, rowsTwice } = await this.crossSegmentDuplicates(this.open);
+  private async settleSegments(segments: string[]): Promise<void> {
+    if (this.opts.duplicates.any && segments.length > 1) {
+      const { duplicates, rowsTwice } = await this.crossSegmentDuplicates(segments);
       this.result.duplicates += duplicates;
       this.result.rowsUpdated -= rowsTwice;
     }
     // Unknown ids are read at the end: only then is it known which line of a repeated id is its last.
     if (this.withUnknown.length > 0) this.result.unknownIds += await this.unknownIds(this.withUnknown);
-    this.open = [];
     this.withUnknown = [];
   }
 
@@ -191,7 +194,7 @@ export class Applier {
   async finish(): Promise<ApplyResult> {
     await Promise.allSettled(this.work);
     if (this.failure) throw this.failure;
-    await this.settleSegments();
+    await this.settleSegments(this.open);
     return this.result;
   }
 

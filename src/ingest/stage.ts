@@ -33,7 +33,8 @@ export interface SegmentSink {
 export interface StageOptions {
   target: Target;
   segmentBytes?: number;
-  /** Rows at most per segment (commit-every: a segment never holds more than one commit's rows). */
+  /** A segment also ends every this many rows, counted across segments (commit-every: the groups'
+   *  bounds, so that no segment holds rows of two commits, whatever cuts fell inside a group). */
   segmentRows?: number;
   rejects: Rejects;
   duplicates: DuplicateFilter;
@@ -50,6 +51,7 @@ const MODEL_HINT: Record<number, string> = {
 export async function stage(sources: InputSource[], out: SegmentSink, opts: StageOptions): Promise<StageResult> {
   const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
   const segmentRows = opts.segmentRows ?? Infinity;
+  let sinceBound = 0; // rows since the last cut at a multiple of segmentRows
   const { target, rejects } = opts;
   const column = `${target.name}.${target.column.name}`;
   const decoder = new LineDecoder(target.column.kind === 'halfvec');
@@ -92,7 +94,9 @@ export async function stage(sources: InputSource[], out: SegmentSink, opts: Stag
         duplicates.add(id, () => d.customId!);
         const full = batcher.add(id, f, lineNo, decoder.vector, d.dims);
         if (full) pending.push(full);
-        if (plan.full(batcher.segmentBytes, result.bytes) || batcher.segmentRows >= segmentRows) cut();
+        const bound = ++sinceBound >= segmentRows;
+        if (bound) sinceBound = 0;
+        if (bound || plan.full(batcher.segmentBytes, result.bytes)) cut();
       },
       overlong(lineNo, head) {
         result.lines++;
