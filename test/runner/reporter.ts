@@ -14,6 +14,9 @@ export interface TestResult {
   nesting: number;
   outcome: 'pass' | 'fail' | 'skip' | 'todo';
   ms: number;
+  /** CPU time of the shard's own process since the previous top-level test ended (not its children's):
+   *  what the test cost the machine, where ms is also waiting. Top-level tests only. */
+  cpuMs?: number;
   /** The skip or todo reason, or the failure (message and stack, as node:test would print it). */
   detail?: string;
 }
@@ -31,6 +34,8 @@ interface Event {
 }
 
 export default async function* reporter(source: AsyncIterable<Event>): AsyncGenerator<string> {
+  // The reporter runs in the shard's process, and its tests run one at a time.
+  let cpu = process.cpuUsage();
   for await (const { type, data } of source) {
     if (type !== 'test:pass' && type !== 'test:fail') continue;
     // A describe() block reports as a test too; its tests are counted, not the block.
@@ -42,6 +47,11 @@ export default async function* reporter(source: AsyncIterable<Event>): AsyncGene
       outcome: type === 'test:fail' ? 'fail' : data.skip !== undefined && data.skip !== false ? 'skip' : data.todo !== undefined && data.todo !== false ? 'todo' : 'pass',
       ms: data.details?.duration_ms ?? 0,
     };
+    if (data.nesting === 0) {
+      const used = process.cpuUsage(cpu);
+      result.cpuMs = (used.user + used.system) / 1000;
+      cpu = process.cpuUsage();
+    }
     if (result.outcome === 'fail') result.detail = failure(data.details?.error);
     else if (result.outcome === 'skip' && typeof data.skip === 'string') result.detail = data.skip;
     else if (result.outcome === 'todo' && typeof data.todo === 'string') result.detail = data.todo;

@@ -1,6 +1,6 @@
 // `npm test`: the type check and every test file, in a few processes instead of one per file.
 //
-//   node --import tsx test/runner/run.ts [FILE…] [--shards N] [--record] [--no-typecheck] [--plan]
+//   node --import tsx test/runner/run.ts [FILE…] [--shards N] [--record] [--no-typecheck] [--plan] [--slowest N]
 //
 // Each shard is one node process that imports its files one after another (test/runner/shard.ts):
 // a file's start-up (node, tsx, src/, the embedded database) is paid once per shard, not once per
@@ -35,6 +35,7 @@ const { values, positionals } = parseArgs({
     typecheck: { type: 'boolean', default: true },
     'no-typecheck': { type: 'boolean', default: false },
     plan: { type: 'boolean', default: false },
+    slowest: { type: 'string' },
   },
 });
 
@@ -73,6 +74,7 @@ await Promise.all(jobs);
 await cli.remove();
 
 const seconds = (Date.now() - started) / 1000;
+if (values.slowest) tally.slowest(Number(values.slowest));
 tally.summary(seconds);
 if (values.record) {
   allTimings[kind] = { ...timings, ...tally.fileSeconds() };

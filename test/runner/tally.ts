@@ -54,6 +54,22 @@ export class Tally {
     return Object.fromEntries(Object.entries(seconds).sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  /** The files that took longest, with their CPU (the shard's process alone): where to look first. */
+  slowest(count: number): void {
+    const files = new Map<string, { ms: number; cpuMs: number }>();
+    for (const r of this.results) {
+      if (r.nesting !== 0) continue;
+      const f = files.get(r.file) ?? { ms: 0, cpuMs: 0 };
+      f.ms += r.ms;
+      f.cpuMs += r.cpuMs ?? 0;
+      files.set(r.file, f);
+    }
+    this.print('\nslowest files (wall s, CPU s of the shard process):');
+    for (const [file, f] of [...files].sort((a, b) => b[1].ms - a[1].ms).slice(0, count)) {
+      this.print(`${(f.ms / 1000).toFixed(1).padStart(7)} ${(f.cpuMs / 1000).toFixed(1).padStart(6)}  ${file}`);
+    }
+  }
+
   summary(seconds: number): void {
     const failures = this.results.filter((r) => r.outcome === 'fail');
     if (failures.length || this.problems.length) {
