@@ -100,7 +100,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const random = options.faults ? new RandomFaults(options.faults, seed) : null;
   const flaky = new FlakyGate(options.flaky, options.retryAfterMs === undefined ? 1 : options.retryAfterMs, random);
-  const api = new Api([...files.routes(), ...batches.routes(), ...embeddingRoutes(results)], flaky, options.apiKey, options.onRequest);
+  // Request ids from a stream of their own, so they shift no file or batch id.
+  const requestIds = idMaker(`${seed}:requests`);
+  const api = new Api([...files.routes(), ...batches.routes(), ...embeddingRoutes(results)], flaky, options.apiKey, {
+    nextRequestId: () => requestIds('req_'),
+  }, options.onRequest);
 
   const server = createServer((req, res) => void api.handle(req, res));
   const host = options.host ?? '127.0.0.1';
