@@ -241,7 +241,7 @@ test('cancel moves a running batch through cancelling to cancelled, with partial
   assert.equal(output.length, 4);
   assert.ok(errors.every((l) => l.response === null && l.error!.code === 'batch_cancelled'));
   assert.deepEqual([...output, ...errors].map((l) => l.custom_id).sort(), [...texts.keys()].sort());
-  await assert.rejects(client.batches.cancel(created.id), OpenAI.BadRequestError);
+  await assert.rejects(client.batches.cancel(created.id), OpenAI.ConflictError);
 });
 
 test('a batch over the enqueued token limit fails with token_limit_exceeded; later ones fit again', async (t) => {

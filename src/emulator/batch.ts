@@ -124,7 +124,8 @@ export class BatchRecord {
   cancel(): void {
     const { status } = this;
     if (status === 'cancelling') return;
-    if (this.finished) throw ApiError.invalid(`Cannot cancel a batch with status '${status}'.`);
+    // 409, as the API answers (the SDK's ConflictError): the batch is in a state that forbids it.
+    if (this.finished) throw new ApiError(409, `Cannot cancel a batch with status '${status}'.`);
     const total = this.plan.requests.length;
     this.ranBeforeCancel = status === 'validating' ? 0 : status === 'finalizing' ? total : this.partialCount();
     this.enter('cancelling');
