@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault, FaultCounts } from './faults.js';
 import type { FlakyGate } from './flaky.js';
-import { ApiError, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
+import { ApiError, fileTooLarge, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
 
 export interface LoggedRequest {
   /** 1-based, in arrival order (what FlakyRule indexes count). */
@@ -36,7 +36,7 @@ export class Api {
     private readonly routes: Route[],
     private readonly gate: FlakyGate,
     private readonly requiredKey: string | undefined,
-    private readonly answers: { nextRequestId: () => string },
+    private readonly answers: { nextRequestId: () => string; maxBodyBytes: number },
     private readonly onAnswered: (entry: LoggedRequest) => void = () => {},
   ) {}
 
@@ -63,11 +63,12 @@ export class Api {
     try {
       // Read the body before anything else: answering an upload before it is consumed resets the
       // client's connection instead of giving it a status to act on.
-      const body = await readBody(req);
+      const body = await readBody(req, this.answers.maxBodyBytes);
       const denied = this.authenticate(req.headers.authorization);
       fault = denied ? null : this.gate.check(entry);
       reply = denied ? denied.reply()
         : fault?.kind === 'error' && fault.when === 'before' ? fault.reply
+        : body === null ? tooLarge(entry.path)
         : await this.route(req, entry, url.searchParams, body).catch(errorReply);
     } catch (error) {
       reply = errorReply(error);
@@ -115,6 +116,13 @@ export class Api {
     }
     return null;
   }
+}
+
+// A body past the largest upload is not kept (readBody drains it): an upload that size is refused as
+// the API refuses a file too large; on any other path it can only be a client's mistake.
+function tooLarge(path: string): Reply {
+  if (path === '/v1/files') return fileTooLarge().reply();
+  return new ApiError(413, 'The request body is too large.').reply();
 }
 
 // ApiErrors are answers; anything else is a bug in the emulator, reported without a retry so the

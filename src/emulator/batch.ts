@@ -55,6 +55,8 @@ export interface BatchPlan {
   willExpire: boolean;
   tokens: number;
   model: string | null;
+  /** Seconds the output and error files live from when they are written (output_expires_after). */
+  outputExpiresAfter: number;
 }
 
 export interface BatchEnvironment {
@@ -64,7 +66,8 @@ export interface BatchEnvironment {
   partialFraction: number;
   now: () => number;
   results: ResultContext;
-  writeFile: (filename: string, render: () => Buffer) => StoredFile;
+  /** Stores an output or error file that expires `expiresAfter` seconds after it is written. */
+  writeFile: (filename: string, render: () => Buffer, expiresAfter: number) => StoredFile;
 }
 
 type Ending = 'completed' | 'expired' | 'cancelled';
@@ -195,8 +198,9 @@ export class BatchRecord {
       const ids = idMaker(`${this.env.seed}:${id}:error`);
       return jsonl([...refused.map((o) => resultLine(o.request, o.outcome, ids)), ...notRun.map((r) => notRunLine(r, notRunCode, ids))]);
     };
-    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output).id : null;
-    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors).id : null;
+    const life = this.plan.outputExpiresAfter;
+    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output, life).id : null;
+    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors, life).id : null;
 
     // Requests that never ran count as neither completed nor failed, so completed + failed < total
     // tells a reader the error file holds more than refusals.
