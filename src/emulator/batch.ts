@@ -14,7 +14,8 @@ export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing'
 export type Phase = 'validating' | 'in_progress' | 'finalizing' | 'cancelling';
 const PHASES: ReadonlySet<BatchStatus> = new Set(['validating', 'in_progress', 'finalizing', 'cancelling']);
 
-/** A batch as the API serves it (unset fields are null, as OpenAI sends them), labelled as emulated. */
+/** A batch as the API serves it (unset fields are null, as OpenAI sends them: the spec's own example
+ *  answers show it; `model` is left out until known, as the spec allows), labelled as emulated. */
 export interface BatchObject {
   id: string;
   object: 'batch';
@@ -36,7 +37,7 @@ export interface BatchObject {
   cancelled_at: number | null;
   request_counts: { total: number; completed: number; failed: number };
   metadata: Record<string, string> | null;
-  model: string | null;
+  model?: string;
   usage: {
     input_tokens: number;
     input_tokens_details: { cached_tokens: number };
@@ -93,7 +94,7 @@ export class BatchRecord {
       completion_window: '24h', status: 'validating', output_file_id: null, error_file_id: null,
       created_at: createdAt, in_progress_at: null, expires_at: createdAt + 24 * 3600, finalizing_at: null,
       completed_at: null, failed_at: null, expired_at: null, cancelling_at: null, cancelled_at: null,
-      request_counts: { total: 0, completed: 0, failed: 0 }, metadata, model: null,
+      request_counts: { total: 0, completed: 0, failed: 0 }, metadata,
       usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
       [LABEL_FIELD]: true,
     };
@@ -153,7 +154,7 @@ export class BatchRecord {
       if (this.plan.errors.length > 0) return this.fail(this.plan.errors);
       this.enter('in_progress');
       this.json.in_progress_at = this.env.now();
-      this.json.model = this.plan.model;
+      if (this.plan.model !== null) this.json.model = this.plan.model;
       this.json.request_counts.total = total;
     } else if (phase === 'in_progress') {
       if (this.plan.willExpire) return this.expire();
