@@ -57,11 +57,12 @@ export class RequestFileError extends VecfillError {
   override name = 'RequestFileError';
 }
 
-/** An API call that failed for good, or after its retries ran out; `status` is the HTTP status. */
+/** An API call that failed for good, or after its retries ran out; `status` is the HTTP status and
+ *  `requestId` the answer's x-request-id (what OpenAI support asks for), when there was an answer. */
 export class ApiError extends VecfillError {
   readonly code = 'VECFILL_API';
   override name = 'ApiError';
-  constructor(message: string, readonly status?: number, readonly retriesSpent = false) {
+  constructor(message: string, readonly status?: number, readonly retriesSpent = false, readonly requestId?: string) {
     super(message);
   }
 }

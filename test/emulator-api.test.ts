@@ -241,7 +241,7 @@ test('cancel moves a running batch through cancelling to cancelled, with partial
   assert.equal(output.length, 4);
   assert.ok(errors.every((l) => l.response === null && l.error!.code === 'batch_cancelled'));
   assert.deepEqual([...output, ...errors].map((l) => l.custom_id).sort(), [...texts.keys()].sort());
-  await assert.rejects(client.batches.cancel(created.id), OpenAI.BadRequestError);
+  await assert.rejects(client.batches.cancel(created.id), OpenAI.ConflictError);
 });
 
 test('a batch over the enqueued token limit fails with token_limit_exceeded; later ones fit again', async (t) => {
@@ -316,11 +316,12 @@ test('files.delete removes a file for good', async (t) => {
   assert.ok(server.state.deletedFileIds.has(file.id));
 });
 
-test('uploads must be .jsonl files with purpose batch', async (t) => {
+test('batch uploads must be .jsonl files, and batches are made from files of purpose batch only', async (t) => {
   const { client } = await setup(t);
   const line = Buffer.from(rows(1).lines[0] + '\n');
-  await assert.rejects(client.files.create({ purpose: 'fine-tune', file: await toFile(line, 'a.jsonl') }), OpenAI.BadRequestError);
   await assert.rejects(client.files.create({ purpose: 'batch', file: await toFile(line, 'a.json') }), OpenAI.BadRequestError);
+  const tuning = await client.files.create({ purpose: 'fine-tune', file: await toFile(line, 'a.jsonl') });
+  await assert.rejects(client.batches.create({ input_file_id: tuning.id, endpoint: '/v1/embeddings', completion_window: '24h' }), /must have purpose 'batch'/);
 });
 
 test('requests need a bearer key; the key is recorded but never logged', async (t) => {

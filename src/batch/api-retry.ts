@@ -2,11 +2,12 @@
 // (a dropped connection, a timeout, 408, 409, 429, 5xx, a download cut half-way) is tried again after
 // an exponential backoff with jitter, or after the Retry-After the server asked for, until the call's
 // budget is spent; each wait is one line in the log. Anything else (401, 403, 404, a 400, a quota that
-// is gone) is permanent and fails at once: no amount of waiting fixes it.
+// is gone) is permanent and fails at once: no amount of waiting fixes it. A wait's line names the
+// failed answer's x-request-id, for OpenAI support.
 import OpenAI from 'openai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../errors.js';
-import { rootCause } from './openai.js';
+import { requestIdNote, rootCause } from './openai.js';
 
 export interface RetryOptions {
   /** How long one call may keep retrying, in ms, from its first try (0: no retries). */
@@ -34,9 +35,13 @@ export function backoffBaseMs(opts: Pick<RetryOptions, 'backoffBaseMs'> = {}): n
   return Number.isFinite(env) && env >= 0 ? env : FIRST_WAIT_MS;
 }
 
-/** A failure that passes with time, marked as such where vecfill itself sees it (a download cut short). */
+/** A failure that passes with time, marked as such where vecfill itself sees it (a download cut short);
+ *  `requestId` is the x-request-id of the answer it broke in. */
 export class TransientError extends Error {
   readonly transient = true;
+  constructor(message: string, readonly requestId?: string) {
+    super(message);
+  }
 }
 
 /** Why err is worth another try, or undefined when it is permanent. */
@@ -115,7 +120,7 @@ export class RetryClock {
       if (this.opts.retryForMs === 0) throw err;
       throw new RetriesSpent(err, `gave up after ${this.tries} ${this.tries === 1 ? 'try' : 'tries'} in ${formatWait(spent)}; --retry-for is ${formatWait(this.opts.retryForMs)}`);
     }
-    this.opts.log?.(`${this.doing}: ${why}; trying again in ${formatWait(wait)}${asked !== undefined ? ' (as the server asked)' : ''}`);
+    this.opts.log?.(`${this.doing}: ${why}; trying again in ${formatWait(wait)}${asked !== undefined ? ' (as the server asked)' : ''}${requestIdNote(err)}`);
     await sleep(wait, undefined, { signal: this.opts.signal }).catch(() => this.opts.signal?.throwIfAborted());
   }
 }

@@ -54,7 +54,7 @@ export class BatchApi {
     if (this.retry.signal?.aborted && err === this.retry.signal.reason) return err as Error;
     if (err instanceof RetriesSpent) {
       const e = apiError(err.cause, doing, this.env);
-      return new ApiError(`${e.message} (${err.detail})`, e.status, true);
+      return new ApiError(`${e.message} (${err.detail})`, e.status, true, e.requestId);
     }
     return apiError(err, doing, this.env);
   }
@@ -96,7 +96,8 @@ export class BatchApi {
     return this.call(`retrieve batch ${id}`, () => this.client.batches.retrieve(id));
   }
 
-  /** Cancels a batch; `cancelled` is false when it had already ended (the API answers 400 or 409). */
+  /** Cancels a batch; `cancelled` is false when it had already ended (the API answers 409, the SDK's
+   *  ConflictError; 400 from servers that predate it). */
   async cancelBatch(id: string): Promise<{ batch: Batch; cancelled: boolean }> {
     const doing = `cancel batch ${id}`;
     const clock = new RetryClock(doing, this.retry);
@@ -142,6 +143,7 @@ export class BatchApi {
   async *download(fileId: string): AsyncGenerator<Uint8Array> {
     const res = await this.call(`download file ${fileId}`, () => this.client.files.content(fileId));
     if (!res.body) return;
+    const requestId = res.headers.get('x-request-id') ?? undefined;
     let bytes = 0;
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -150,7 +152,7 @@ export class BatchApi {
       }
     } catch (err) {
       const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      throw new TransientError(redactSecrets(`the download of file ${fileId} broke off after ${bytes} bytes (${cause})`, this.env));
+      throw new TransientError(redactSecrets(`the download of file ${fileId} broke off after ${bytes} bytes (${cause})`, this.env), requestId);
     }
   }
 

@@ -20,7 +20,7 @@ export async function embedText(api: BatchApi, text: string, model: string, dime
     if (err instanceof ApiError || (api.retry.signal?.aborted && err === api.retry.signal.reason)) throw err;
     if (err instanceof RetriesSpent) {
       const e = apiError(err.cause, `cannot ${doing}`);
-      throw new ApiError(`${e.message} (${err.detail})`, e.status, true);
+      throw new ApiError(`${e.message} (${err.detail})`, e.status, true, e.requestId);
     }
     throw apiError(err, `cannot ${doing}`);
   }

@@ -1,7 +1,8 @@
 // openai: the one place vecfill makes an OpenAI client. OPENAI_API_KEY is required, OPENAI_BASE_URL
 // points at an OpenAI-compatible server. The SDK's own retries are off: api.ts retries every call
 // itself, within a budget, and says so on stderr. The key goes to the SDK and nowhere else: every API
-// error that leaves vecfill passes through apiError(), which scrubs it from the message.
+// error that leaves vecfill passes through apiError(), which scrubs it from the message and adds the
+// answer's x-request-id, which is what OpenAI support asks for about a failed call.
 import OpenAI from 'openai';
 import { redactUrl } from '../db/postgres.js';
 import { ApiError, UsageError } from '../errors.js';
@@ -30,7 +31,21 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
   return out;
 }
 
-/** An Error for an API call that failed, saying what was being done, with a hint, never the key. */
+/** The x-request-id of the answer a failure came with (the SDK's `requestID`, or one vecfill noted
+ *  itself on a download that broke off); undefined when no answer came (a lost connection). */
+export function requestIdOf(err: unknown): string | undefined {
+  const id = err instanceof OpenAI.APIError ? err.requestID : (err as { requestId?: unknown } | null)?.requestId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** " [request id req_…]" for a failure that came with one, else "": for messages and log lines. */
+export function requestIdNote(err: unknown): string {
+  const id = requestIdOf(err);
+  return id ? ` [request id ${id}]` : '';
+}
+
+/** An Error for an API call that failed, saying what was being done, with a hint and the request id,
+ *  never the key. */
 export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = process.env): ApiError {
   const base = env.OPENAI_BASE_URL ? redactUrl(env.OPENAI_BASE_URL) : 'the OpenAI API';
   let why: string;
@@ -38,7 +53,8 @@ export function apiError(err: unknown, doing: string, env: NodeJS.ProcessEnv = p
   else if (err instanceof OpenAI.APIConnectionError) why = `cannot reach ${base}: ${rootCause(err)}`;
   else if (err instanceof Error) why = err.message;
   else why = String(err);
-  return new ApiError(redactSecrets(`${doing}: ${why}`, env), err instanceof OpenAI.APIError ? err.status : undefined);
+  const status = err instanceof OpenAI.APIError ? err.status : undefined;
+  return new ApiError(redactSecrets(`${doing}: ${why}${requestIdNote(err)}`, env), status, false, requestIdOf(err));
 }
 
 /** The innermost cause's message ("connect ECONNREFUSED …" rather than "fetch failed"). */

@@ -1,9 +1,10 @@
 // submit: request files → Batch API batches, each recorded in the ledger with the rows it carries.
 // Every file is read and checked first (target, model, dimensions, rows already in flight), so a bad
 // file stops the command before anything is uploaded. Then per file: upload (streamed from disk),
-// create the batch (/v1/embeddings, 24h, metadata naming the run, table and column), record it. The
-// check of rows in flight and the creates run under the target's lock (target-lock.ts): a second
-// submit or run on the same target waits, then finds these rows in flight.
+// create the batch (/v1/embeddings, 24h, metadata naming the run, table and column, output files that
+// expire after a week), record it. The check of rows in flight and the creates run under the target's
+// lock (target-lock.ts): a second submit or run on the same target waits, then finds these rows in
+// flight.
 import type { Db } from '../db/db.js';
 import { randomBytes } from 'node:crypto';
 import { type DbInput, useDb } from '../db/open.js';
@@ -20,6 +21,11 @@ import { HOLDING_STATUSES } from './states.js';
 import { withTargetLock } from './target-lock.js';
 import { ledgerTarget, targetSpec } from './target-names.js';
 import { RequestFileError, TargetError, UsageError } from '../errors.js';
+
+/** How long a batch's output and error files live once written: a week, ample for a run (which ingests
+ *  a batch as it ends, then deletes its files) or a crashed one resumed later, and an output left
+ *  behind by a crash is gone in a week rather than the API's default 30 days. */
+export const OUTPUT_EXPIRES_AFTER_SECONDS = 7 * 24 * 3600;
 
 /** What submit() takes. */
 export interface SubmitOptions extends ApiOptions {
@@ -185,6 +191,7 @@ async function submitOne(client: Db, opts: SubmitCall, runId: string, dbTag: str
       endpoint: '/v1/embeddings',
       completion_window: '24h',
       metadata: batchMetadata(runId, p.names, dbTag),
+      output_expires_after: { anchor: 'created_at', seconds: OUTPUT_EXPIRES_AFTER_SECONDS },
     }, `${file} (uploaded as ${uploaded.id})`);
   } catch (err) {
     // No batch was made from it (a permanent error, or the retries ran out and the list showed none).

@@ -9,7 +9,8 @@ export const SUBMIT_HELP = `Usage: vecfill submit [options] FILE...
 
 Uploads request files (streamed) and creates one Batch API batch per file: endpoint
 /v1/embeddings, completion window 24h, metadata vecfill_run, vecfill_table, vecfill_column and
-vecfill_db (a hash that names the database, so "vecfill run" can find its batches again).
+vecfill_db (a hash that names the database, so "vecfill run" can find its batches again), and
+output and error files that expire a week after they are written (output_expires_after).
 Records each batch and the row ids it carries in the ledger (schema vecfill of the target
 database). Where the vectors go comes from the manifest that "vecfill prepare" wrote beside the
 files, or from --table. Every file is checked before the first upload; files whose rows are

@@ -1,10 +1,12 @@
 // The front door: every request is logged, authenticated, possibly failed on purpose (flaky.ts),
 // then routed; a fault that comes after handling (an error, a drop, a cut) is applied to the reply.
 // Once the client has its answer (or none), the entry goes to `onAnswered` (vecfill emulate's log).
+// Every answer, an error or an injected fault too, carries its own `x-request-id`, as OpenAI's do: the
+// SDK exposes it (`_request_id`, `err.requestID`) and a client logs it for support.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault, FaultCounts } from './faults.js';
 import type { FlakyGate } from './flaky.js';
-import { ApiError, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
+import { ApiError, fileTooLarge, readBody, writeCut, writeReply, type Reply, type Route } from './http.js';
 
 export interface LoggedRequest {
   /** 1-based, in arrival order (what FlakyRule indexes count). */
@@ -13,6 +15,8 @@ export interface LoggedRequest {
   path: string;
   /** The query string with its "?", or "". */
   query: string;
+  /** The `x-request-id` of the answer (req_…); a dropped request's was never sent. */
+  requestId: string;
   /** The status answered; 0 until the reply is written. A dropped request keeps 0 (no answer ever
    *  came); a cut reply has the status it started with (200 for a download). */
   status: number;
@@ -32,6 +36,7 @@ export class Api {
     private readonly routes: Route[],
     private readonly gate: FlakyGate,
     private readonly requiredKey: string | undefined,
+    private readonly answers: { nextRequestId: () => string; maxBodyBytes: number },
     private readonly onAnswered: (entry: LoggedRequest) => void = () => {},
   ) {}
 
@@ -49,18 +54,21 @@ export class Api {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const entry: LoggedRequest = { index: this.log.length + 1, method: req.method ?? 'GET', path: url.pathname, query: url.search, status: 0 };
+    const entry: LoggedRequest = {
+      index: this.log.length + 1, method: req.method ?? 'GET', path: url.pathname, query: url.search, requestId: this.answers.nextRequestId(), status: 0,
+    };
     this.log.push(entry);
     let reply: Reply;
     let fault: Fault | null = null;
     try {
       // Read the body before anything else: answering an upload before it is consumed resets the
       // client's connection instead of giving it a status to act on.
-      const body = await readBody(req);
+      const body = await readBody(req, this.answers.maxBodyBytes);
       const denied = this.authenticate(req.headers.authorization);
       fault = denied ? null : this.gate.check(entry);
       reply = denied ? denied.reply()
         : fault?.kind === 'error' && fault.when === 'before' ? fault.reply
+        : body === null ? tooLarge(entry.path)
         : await this.route(req, entry, url.searchParams, body).catch(errorReply);
     } catch (error) {
       reply = errorReply(error);
@@ -77,6 +85,7 @@ export class Api {
     } else {
       if (fault?.kind === 'error') reply = fault.reply; // after handling, it replaces the handler's answer
       entry.status = reply.status;
+      res.setHeader('x-request-id', entry.requestId);
       try {
         await (fault?.kind === 'cut' ? writeCut(res, reply) : writeReply(res, reply));
       } catch {
@@ -107,6 +116,13 @@ export class Api {
     }
     return null;
   }
+}
+
+// A body past the largest upload is not kept (readBody drains it): an upload that size is refused as
+// the API refuses a file too large; on any other path it can only be a client's mistake.
+function tooLarge(path: string): Reply {
+  if (path === '/v1/files') return fileTooLarge().reply();
+  return new ApiError(413, 'The request body is too large.').reply();
 }
 
 // ApiErrors are answers; anything else is a bug in the emulator, reported without a retry so the

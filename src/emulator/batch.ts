@@ -14,7 +14,8 @@ export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing'
 export type Phase = 'validating' | 'in_progress' | 'finalizing' | 'cancelling';
 const PHASES: ReadonlySet<BatchStatus> = new Set(['validating', 'in_progress', 'finalizing', 'cancelling']);
 
-/** A batch as the API serves it (unset fields are null, as OpenAI sends them), labelled as emulated. */
+/** A batch as the API serves it (unset fields are null, as OpenAI sends them: the spec's own example
+ *  answers show it; `model` is left out until known, as the spec allows), labelled as emulated. */
 export interface BatchObject {
   id: string;
   object: 'batch';
@@ -36,7 +37,7 @@ export interface BatchObject {
   cancelled_at: number | null;
   request_counts: { total: number; completed: number; failed: number };
   metadata: Record<string, string> | null;
-  model: string | null;
+  model?: string;
   usage: {
     input_tokens: number;
     input_tokens_details: { cached_tokens: number };
@@ -55,6 +56,8 @@ export interface BatchPlan {
   willExpire: boolean;
   tokens: number;
   model: string | null;
+  /** Seconds the output and error files live from when they are written (output_expires_after). */
+  outputExpiresAfter: number;
 }
 
 export interface BatchEnvironment {
@@ -64,7 +67,8 @@ export interface BatchEnvironment {
   partialFraction: number;
   now: () => number;
   results: ResultContext;
-  writeFile: (filename: string, render: () => Buffer) => StoredFile;
+  /** Stores an output or error file that expires `expiresAfter` seconds after it is written. */
+  writeFile: (filename: string, render: () => Buffer, expiresAfter: number) => StoredFile;
 }
 
 type Ending = 'completed' | 'expired' | 'cancelled';
@@ -90,7 +94,7 @@ export class BatchRecord {
       completion_window: '24h', status: 'validating', output_file_id: null, error_file_id: null,
       created_at: createdAt, in_progress_at: null, expires_at: createdAt + 24 * 3600, finalizing_at: null,
       completed_at: null, failed_at: null, expired_at: null, cancelling_at: null, cancelled_at: null,
-      request_counts: { total: 0, completed: 0, failed: 0 }, metadata, model: null,
+      request_counts: { total: 0, completed: 0, failed: 0 }, metadata,
       usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
       [LABEL_FIELD]: true,
     };
@@ -124,7 +128,8 @@ export class BatchRecord {
   cancel(): void {
     const { status } = this;
     if (status === 'cancelling') return;
-    if (this.finished) throw ApiError.invalid(`Cannot cancel a batch with status '${status}'.`);
+    // 409, as the API answers (the SDK's ConflictError): the batch is in a state that forbids it.
+    if (this.finished) throw new ApiError(409, `Cannot cancel a batch with status '${status}'.`);
     const total = this.plan.requests.length;
     this.ranBeforeCancel = status === 'validating' ? 0 : status === 'finalizing' ? total : this.partialCount();
     this.enter('cancelling');
@@ -149,7 +154,7 @@ export class BatchRecord {
       if (this.plan.errors.length > 0) return this.fail(this.plan.errors);
       this.enter('in_progress');
       this.json.in_progress_at = this.env.now();
-      this.json.model = this.plan.model;
+      if (this.plan.model !== null) this.json.model = this.plan.model;
       this.json.request_counts.total = total;
     } else if (phase === 'in_progress') {
       if (this.plan.willExpire) return this.expire();
@@ -194,8 +199,9 @@ export class BatchRecord {
       const ids = idMaker(`${this.env.seed}:${id}:error`);
       return jsonl([...refused.map((o) => resultLine(o.request, o.outcome, ids)), ...notRun.map((r) => notRunLine(r, notRunCode, ids))]);
     };
-    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output).id : null;
-    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors).id : null;
+    const life = this.plan.outputExpiresAfter;
+    this.json.output_file_id = succeeded.length > 0 ? this.env.writeFile(resultFileName(id, 'output'), output, life).id : null;
+    this.json.error_file_id = refused.length + notRun.length > 0 ? this.env.writeFile(resultFileName(id, 'error'), errors, life).id : null;
 
     // Requests that never ran count as neither completed nor failed, so completed + failed < total
     // tells a reader the error file holds more than refusals.

@@ -1,6 +1,8 @@
 // The Batches API: create (with the checks that make a batch fail later: bad lines, the enqueued
-// token limit), retrieve (which steps the batch when auto-advance is on), list, cancel.
+// token limit; and how long its output files live), retrieve (which steps the batch when auto-advance
+// is on), list, cancel.
 import { BatchRecord, type BatchEnvironment, type BatchObject, type BatchPlan } from './batch.js';
+import { DEFAULT_EXPIRY_SECONDS, expirySeconds, jsonPolicy } from './expiry.js';
 import type { FileStore } from './files.js';
 import { ApiError, parseJsonObject, type Route } from './http.js';
 import { cursorPage, type ListPage } from './list.js';
@@ -53,17 +55,18 @@ export class BatchStore {
     if (endpoint !== '/v1/embeddings') throw ApiError.invalid(`Invalid value for 'endpoint': ${JSON.stringify(endpoint)}. The vecfill emulator runs /v1/embeddings batches only.`, 'endpoint');
     if (window !== '24h') throw ApiError.invalid(`Invalid value for 'completion_window': ${JSON.stringify(window)}. Supported values are: '24h'.`, 'completion_window');
     const metadata = checkMetadata(body.metadata);
+    const outputExpiresAfter = expirySeconds(jsonPolicy(body.output_expires_after, 'output_expires_after'), 'output_expires_after');
     const file = this.config.files.get(inputFileId);
     if (file.purpose !== 'batch') throw ApiError.invalid(`The input file must have purpose 'batch', not '${file.purpose}'.`, 'input_file_id');
 
     const index = this.batches.size;
-    const plan = this.plan(parseRequestFile(file.content, endpoint), { index, metadata });
+    const plan = this.plan(parseRequestFile(file.content, endpoint), { index, metadata }, outputExpiresAfter ?? DEFAULT_EXPIRY_SECONDS);
     const batch = new BatchRecord(this.config.nextId('batch_'), index, inputFileId, metadata, plan, this.config.env);
     this.batches.set(batch.json.id, batch);
     return batch;
   }
 
-  private plan(parsed: { requests: EmbeddingRequest[]; errors: BatchError[] }, batch: Omit<NewBatch, 'requests'>): BatchPlan {
+  private plan(parsed: { requests: EmbeddingRequest[]; errors: BatchError[] }, batch: Omit<NewBatch, 'requests'>, outputExpiresAfter: number): BatchPlan {
     const { requests } = parsed;
     const tokens = requests.reduce((n, r) => n + requestTokens(r, this.config.env.results.countTokens), 0);
     const model = requests[0]?.model ?? null;
@@ -74,6 +77,7 @@ export class BatchStore {
       willExpire: this.config.willExpire({ ...batch, requests }),
       tokens,
       model,
+      outputExpiresAfter,
     };
   }
 

@@ -5,6 +5,7 @@
 import { emulatedEmbedding } from './embedding.js';
 import { float32Base64 } from './float32-text.js';
 import { ApiError, parseJsonObject, type Route } from './http.js';
+import { embeddingInputs, inputText } from './inputs.js';
 import { LABEL_FIELD } from './label.js';
 import { outcomeOf, type ResultContext } from './results.js';
 
@@ -14,15 +15,14 @@ export function embeddingRoutes(context: ResultContext): Route[] {
 
 function embed(body: Record<string, unknown>, context: ResultContext) {
   if (typeof body.model !== 'string' || body.model === '') throw ApiError.invalid("Missing required parameter: 'model'.", 'model');
-  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => typeof x === 'string')) {
-    throw ApiError.invalid("Missing required parameter: 'input'.", 'input');
-  }
+  if (body.input === undefined || body.input === null) throw ApiError.invalid("Missing required parameter: 'input'.", 'input');
+  // An input of no shape the API takes (inputs null) is answered by outcomeOf, as in a batch.
+  const inputs = embeddingInputs(body.input);
   const request = { line: 1, customId: '', model: body.model, inputs, dimensions: body.dimensions, encodingFormat: body.encoding_format };
   const outcome = outcomeOf(request, context);
   if (!outcome.ok) return new ApiError(outcome.status, outcome.error.message, outcome.error.type, outcome.error.param, outcome.error.code).reply();
-  const data = inputs.map((text, index) => {
-    const vector = emulatedEmbedding(text, outcome.dims);
+  const data = inputs!.map((input, index) => {
+    const vector = emulatedEmbedding(inputText(input), outcome.dims);
     return { object: 'embedding', index, embedding: outcome.format === 'base64' ? float32Base64(vector) : Array.from(vector) };
   });
   const usage = { prompt_tokens: outcome.tokens, total_tokens: outcome.tokens };

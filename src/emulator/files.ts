@@ -1,22 +1,36 @@
-// The Files API: batch input files uploaded by the client, output and error files written by
-// batches. Output content is rendered on each read and never kept (only its size is), so a batch of
-// thousands of 3072-float vectors costs nothing until someone downloads it, and nothing after: an
-// emulator that runs all day holds the inputs, not the outputs.
-import { ApiError, type Route } from './http.js';
+// The Files API: files uploaded by the client (batch input files, and the other purposes the API
+// takes, stored as they are), output and error files written by batches. Output content is rendered
+// on each read and never kept (only its size is), so a batch of thousands of 3072-float vectors costs
+// nothing until someone downloads it, and nothing after: an emulator that runs all day holds the
+// inputs, not the outputs. Files expire as the API's do (expiry.ts); uploads are held to its limits.
+import { DEFAULT_EXPIRY_SECONDS, expirySeconds } from './expiry.js';
+import { ApiError, fileTooLarge, type Route } from './http.js';
 import { LABEL_FIELD } from './label.js';
 import { cursorPage, type ListPage } from './list.js';
-import { parseMultipart } from './multipart.js';
+import { parseMultipart, type FormPart } from './multipart.js';
+
+/** The purposes an upload may have (CreateFileRequest). */
+export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
+export type FilePurpose = (typeof UPLOAD_PURPOSES)[number] | 'batch_output';
+
+/** The API's size limits: any file 512 MB, a batch input file 200 MB (read as MiB, as vecfill's own
+ *  request files are sized). Smaller ones can be set (EmulatorOptions.limits) to test a refusal. */
+export interface UploadLimits {
+  uploadBytes: number;
+  batchFileBytes: number;
+}
+export const UPLOAD_LIMITS: UploadLimits = { uploadBytes: 512 * 1024 * 1024, batchFileBytes: 200 * 1024 * 1024 };
 
 export interface FileObject {
   id: string;
   object: 'file';
   bytes: number;
   created_at: number;
+  /** Left out for a file that never expires (the spec types it an integer, not null). */
+  expires_at?: number;
   filename: string;
-  purpose: 'batch' | 'batch_output';
+  purpose: FilePurpose;
   status: 'processed';
-  expires_at: number | null;
-  status_details: string | null;
   [LABEL_FIELD]: true;
 }
 
@@ -26,8 +40,10 @@ export class StoredFile {
   constructor(
     readonly id: string,
     readonly filename: string,
-    readonly purpose: 'batch' | 'batch_output',
+    readonly purpose: FilePurpose,
     readonly createdAt: number,
+    /** Unix seconds, or null: kept until deleted. */
+    readonly expiresAt: number | null,
     private readonly source: Buffer | (() => Buffer),
   ) {}
 
@@ -51,11 +67,10 @@ export class StoredFile {
       object: 'file',
       bytes: this.bytes,
       created_at: this.createdAt,
+      ...(this.expiresAt === null ? {} : { expires_at: this.expiresAt }),
       filename: this.filename,
       purpose: this.purpose,
       status: 'processed',
-      expires_at: null,
-      status_details: null,
       [LABEL_FIELD]: true,
     };
   }
@@ -69,15 +84,19 @@ export class FileStore {
   constructor(
     private readonly nextId: (prefix: string, alphabet: 'alnum') => string,
     private readonly now: () => number,
+    readonly limits: UploadLimits = UPLOAD_LIMITS,
   ) {}
 
-  add(filename: string, purpose: 'batch' | 'batch_output', source: Buffer | (() => Buffer)): StoredFile {
-    const file = new StoredFile(this.nextId('file-', 'alnum'), filename, purpose, this.now(), source);
+  /** Stores a file that expires `expiresAfter` seconds from now (null: never). */
+  add(filename: string, purpose: FilePurpose, source: Buffer | (() => Buffer), expiresAfter: number | null): StoredFile {
+    const createdAt = this.now();
+    const file = new StoredFile(this.nextId('file-', 'alnum'), filename, purpose, createdAt, expiresAfter === null ? null : createdAt + expiresAfter, source);
     this.files.set(file.id, file);
     return file;
   }
 
   get(id: string): StoredFile {
+    this.forgetExpired();
     const file = this.files.get(id);
     if (!file) throw ApiError.notFound(`No such File object: ${id}`);
     return file;
@@ -95,21 +114,39 @@ export class FileStore {
 
   private upload(body: Buffer, contentType: string | undefined): StoredFile {
     const parts = parseMultipart(body, contentType);
-    const purpose = parts.find((p) => p.name === 'purpose' && p.filename === null)?.data.toString('utf8');
+    const field = (name: string) => parts.find((p) => p.name === name && p.filename === null)?.data.toString('utf8');
+    const purpose = field('purpose');
     const file = parts.find((p) => p.name === 'file' && p.filename !== null);
     if (purpose === undefined) throw ApiError.invalid("Missing required parameter: 'purpose'.", 'purpose');
     if (!file) throw ApiError.invalid("Missing required parameter: 'file'.", 'file');
-    // This server only runs batches; any other purpose is a client bug worth failing loudly on.
-    if (purpose !== 'batch') throw ApiError.invalid(`Invalid value for 'purpose': '${purpose}'. The vecfill emulator accepts 'batch' only.`, 'purpose');
-    if (!file.filename?.endsWith('.jsonl')) throw ApiError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
+    if (!isUploadPurpose(purpose)) {
+      const supported = UPLOAD_PURPOSES.map((p) => `'${p}'`);
+      const list = `${supported.slice(0, -1).join(', ')}, and ${supported.at(-1)}`;
+      throw new ApiError(400, `Invalid value: '${purpose}'. Supported values are: ${list}.`, 'invalid_request_error', 'purpose', 'invalid_value');
+    }
+    const expiresAfter = expirySeconds(policyOf(parts), 'expires_after');
+    const size = file.data.length;
+    if (size > this.limits.uploadBytes || (purpose === 'batch' && size > this.limits.batchFileBytes)) throw fileTooLarge();
+    const jsonl = file.filename!.endsWith('.jsonl');
+    if (purpose === 'batch' && !jsonl) throw ApiError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
+    if (purpose === 'fine-tune' && !jsonl) throw ApiError.invalid('Invalid file format for Fine-Tuning API. Must be .jsonl', 'file');
     // Copy: the part is a view into the request body.
-    return this.add(file.filename, 'batch', Buffer.from(file.data));
+    return this.add(file.filename!, purpose, Buffer.from(file.data), expiresAfter ?? (purpose === 'batch' ? DEFAULT_EXPIRY_SECONDS : null));
+  }
+
+  /** Drops the files whose time has come, as the API does: they are gone, not deleted by anyone. */
+  private forgetExpired(): void {
+    const now = this.now();
+    for (const [id, file] of this.files) {
+      if (file.expiresAt !== null && file.expiresAt <= now) this.files.delete(id);
+    }
   }
 
   private list(query: URLSearchParams): ListPage<StoredFile> {
     const purpose = query.get('purpose');
     const order = query.get('order') ?? 'desc';
     if (order !== 'asc' && order !== 'desc') throw ApiError.invalid(`Invalid 'order': ${order}.`, 'order');
+    this.forgetExpired();
     let files = [...this.files.values()].filter((f) => purpose === null || f.purpose === purpose);
     if (order === 'desc') files = files.reverse();
     return cursorPage(files, query, { fallback: 10_000, max: 10_000 });
@@ -121,4 +158,16 @@ export class FileStore {
     this.deletedIds.add(id);
     return { id, object: 'file', deleted: true };
   }
+}
+
+function isUploadPurpose(purpose: string): purpose is (typeof UPLOAD_PURPOSES)[number] {
+  return (UPLOAD_PURPOSES as readonly string[]).includes(purpose);
+}
+
+// The SDK sends an object as bracketed form fields: expires_after[anchor], expires_after[seconds].
+function policyOf(parts: FormPart[]): { anchor?: string; seconds?: string } | undefined {
+  const value = (key: string) => parts.find((p) => p.name === `expires_after[${key}]` && p.filename === null)?.data.toString('utf8');
+  const anchor = value('anchor');
+  const seconds = value('seconds');
+  return anchor === undefined && seconds === undefined ? undefined : { anchor, seconds };
 }

@@ -51,10 +51,21 @@ export class ApiError extends Error {
   }
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The API's answer to an upload over its size limit (seen for a batch file over 200 MB). */
+export function fileTooLarge(): ApiError {
+  return ApiError.invalid('File is too large.');
+}
+
+/** The whole body, or null when it is longer than `maxBytes`: the rest is read and dropped, so the
+ *  client still gets an answer, and memory holds at most `maxBytes`. */
+export async function readBody(req: IncomingMessage, maxBytes = Infinity): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let length = 0;
+  for await (const chunk of req) {
+    length += (chunk as Buffer).length;
+    if (length <= maxBytes) chunks.push(chunk as Buffer);
+  }
+  return length <= maxBytes ? Buffer.concat(chunks) : null;
 }
 
 export function parseJsonObject(body: Buffer): Record<string, unknown> {

@@ -1,13 +1,16 @@
 // Reading a batch input file: one request per JSONL line, checked the way the Batch API's
-// validation step checks it. Any error fails the whole batch, with the offending line numbers.
+// validation step checks it. Any error fails the whole batch, with the offending line numbers. The
+// body's parameters are checked when a request runs (results.ts): a bad one fails that request alone.
+import { embeddingInputs, type EmbeddingInput } from './inputs.js';
 
 export interface EmbeddingRequest {
   /** 1-based line number in the input file. */
   line: number;
   customId: string;
   model: string;
-  /** body.input as a list (a string input is a list of one). */
-  inputs: string[];
+  /** body.input as a list (a string or one token array is a list of one); null when body.input is
+   *  none of the shapes the API takes: the request fails with HTTP 400 when it runs. */
+  inputs: EmbeddingInput[] | null;
   /** body.dimensions and body.encoding_format as sent; checked when the request runs. */
   dimensions: unknown;
   encodingFormat: unknown;
@@ -61,7 +64,7 @@ function fileErrors(requests: EmbeddingRequest[]): BatchError[] {
   if (requests.length === 0) {
     return [{ code: 'empty_file', message: 'The batch input file is empty. Please ensure that the batch contains at least one request.', param: null, line: null }];
   }
-  const inputs = requests.reduce((n, r) => n + r.inputs.length, 0);
+  const inputs = requests.reduce((n, r) => n + (r.inputs?.length ?? 0), 0);
   if (inputs > MAX_EMBEDDING_INPUTS) {
     return [{ code: 'too_many_inputs', message: `The batch has ${inputs} embedding inputs; /v1/embeddings batches are limited to ${MAX_EMBEDDING_INPUTS}.`, param: null, line: null }];
   }
@@ -82,11 +85,8 @@ function parseLine(text: string, line: number, endpoint: string): EmbeddingReque
   if (url !== endpoint) return lineError(line, 'invalid_url', `The URL of this request does not match the batch endpoint ${endpoint}.`, 'url');
   if (!isObject(body)) return missing(line, 'body');
   if (typeof body.model !== 'string' || body.model === '') return missing(line, 'body.model');
-  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => typeof x === 'string')) {
-    return missing(line, 'body.input');
-  }
-  return { line, customId, model: body.model, inputs, dimensions: body.dimensions, encodingFormat: body.encoding_format };
+  if (body.input === undefined || body.input === null) return missing(line, 'body.input');
+  return { line, customId, model: body.model, inputs: embeddingInputs(body.input), dimensions: body.dimensions, encodingFormat: body.encoding_format };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

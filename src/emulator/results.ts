@@ -2,6 +2,7 @@
 // are decided up front (cheap); the vectors are only computed when a result file is read.
 import { emulatedEmbedding } from './embedding.js';
 import { float32Base64, formatFloat32 } from './float32-text.js';
+import { INVALID_INPUT, inputText, inputTokens, type EmbeddingInput } from './inputs.js';
 import { LABEL_FIELD } from './label.js';
 import { pythonJson, RawJson, type PyValue } from './python-json.js';
 import type { EmbeddingRequest } from './requests.js';
@@ -40,20 +41,25 @@ export const EMBEDDING_MODELS: Record<string, { dims: number; shortenable: boole
 
 export const MAX_INPUT_TOKENS = 8192;
 
+/** The most tokens one request may hold across its inputs. */
+export const MAX_REQUEST_TOKENS = 300_000;
+
 export function requestTokens(request: EmbeddingRequest, countTokens: (text: string) => number): number {
-  return request.inputs.reduce((n, text) => n + countTokens(text), 0);
+  return (request.inputs ?? []).reduce((n, input) => n + inputTokens(input, countTokens), 0);
 }
 
 export function outcomeOf(request: EmbeddingRequest, context: ResultContext): Outcome {
   const tokens = requestTokens(request, context.countTokens);
   const refused = (status: number, error: ErrorBody): Outcome => ({ ok: false, status, error, tokens });
+  // The body's shape is checked before the model is looked up.
+  if (request.inputs === null) return refused(400, invalid(INVALID_INPUT, null));
   const model = EMBEDDING_MODELS[request.model];
   if (!model) {
     return refused(404, { message: `The model \`${request.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' });
   }
-  const problem = parameterProblem(request, model, context.countTokens);
-  if (problem) return refused(400, { message: problem.message, type: 'invalid_request_error', param: problem.param, code: null });
-  const text = request.inputs.join('\n');
+  const problem = parameterProblem(request, request.inputs, model, context.countTokens);
+  if (problem) return refused(400, problem);
+  const text = request.inputs.map(inputText).join('\n');
   const { refuse, rateLimit, serverError } = context.markers;
   if (text.includes(refuse)) {
     return refused(400, { message: `This input was refused by the vecfill emulator (it contains the refuse marker ${refuse}).`, type: 'invalid_request_error', param: null, code: null });
@@ -71,27 +77,37 @@ export function outcomeOf(request: EmbeddingRequest, context: ResultContext): Ou
 // The checks the embeddings endpoint makes on its parameters; null when the request is fine.
 function parameterProblem(
   request: EmbeddingRequest,
+  inputs: readonly EmbeddingInput[],
   model: { dims: number; shortenable: boolean },
   countTokens: (text: string) => number,
-): { message: string; param: string } | null {
-  const { dimensions, encodingFormat, inputs } = request;
+): ErrorBody | null {
+  const { dimensions, encodingFormat } = request;
   if (encodingFormat !== undefined && encodingFormat !== 'float' && encodingFormat !== 'base64') {
-    return { message: `Invalid value for 'encoding_format': ${JSON.stringify(encodingFormat)}. Supported values are: 'float' and 'base64'.`, param: 'encoding_format' };
+    return invalid(`Invalid value for 'encoding_format': ${JSON.stringify(encodingFormat)}. Supported values are: 'float' and 'base64'.`, 'encoding_format');
   }
   if (dimensions !== undefined && !model.shortenable) {
-    return { message: 'This model does not support specifying dimensions.', param: 'dimensions' };
+    return invalid('This model does not support specifying dimensions.', 'dimensions');
   }
   if (dimensions !== undefined && !(Number.isInteger(dimensions) && (dimensions as number) >= 1 && (dimensions as number) <= model.dims)) {
-    return { message: `Invalid value for 'dimensions' = ${JSON.stringify(dimensions)}. Must be an integer from 1 to ${model.dims}.`, param: 'dimensions' };
+    return invalid(`Invalid value for 'dimensions' = ${JSON.stringify(dimensions)}. Must be an integer from 1 to ${model.dims}.`, 'dimensions');
   }
-  if (inputs.some((text) => text === '')) {
-    return { message: "'$.input' is invalid: an input must not be empty.", param: 'input' };
+  if (inputs.some((input) => input === '')) {
+    return invalid("'$.input' is invalid: an input must not be empty.", 'input');
   }
-  const longest = Math.max(...inputs.map(countTokens));
+  const counts = inputs.map((input) => inputTokens(input, countTokens));
+  const longest = Math.max(...counts);
   if (longest > MAX_INPUT_TOKENS) {
-    return { message: `This model's maximum context length is ${MAX_INPUT_TOKENS} tokens, however you requested ${longest} tokens. Please reduce your prompt.`, param: 'input' };
+    return invalid(`This model's maximum context length is ${MAX_INPUT_TOKENS} tokens, however you requested ${longest} tokens. Please reduce your prompt.`, 'input');
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total > MAX_REQUEST_TOKENS) {
+    return { message: `Requested ${total} tokens, max ${MAX_REQUEST_TOKENS} tokens per request`, type: 'max_tokens_per_request', param: null, code: 'max_tokens_per_request' };
   }
   return null;
+}
+
+function invalid(message: string, param: string | null): ErrorBody {
+  return { message, type: 'invalid_request_error', param, code: null };
 }
 
 /** The line a request that ran leaves in the output file (200) or the error file (any other status). */
@@ -99,7 +115,7 @@ export function resultLine(request: EmbeddingRequest, outcome: Outcome, nextId: 
   const body: PyValue = outcome.ok
     ? {
         object: 'list',
-        data: request.inputs.map((text, index) => ({ object: 'embedding', index, embedding: printedEmbedding(text, outcome) })),
+        data: request.inputs!.map((input, index) => ({ object: 'embedding', index, embedding: printedEmbedding(inputText(input), outcome) })),
         model: request.model,
         usage: { prompt_tokens: outcome.tokens, total_tokens: outcome.tokens },
       }

@@ -19,7 +19,7 @@ import type { Phase } from './batch.js';
 import { BatchStore, type NewBatch } from './batches.js';
 import { controls, type EmulatorState } from './controls.js';
 import { embeddingRoutes } from './embeddings.js';
-import { FileStore } from './files.js';
+import { FileStore, UPLOAD_LIMITS, type UploadLimits } from './files.js';
 import { RandomFaults, type RandomFaultOptions } from './faults.js';
 import { FlakyGate, type FlakyRule } from './flaky.js';
 import { idMaker } from './random.js';
@@ -56,7 +56,10 @@ export interface EmulatorOptions {
   /** Random faults, reproducible from a seed: errors before handling (half 500, half 429 with
    *  Retry-After) and downloads cut half-way. Counted in state.faults. */
   faults?: RandomFaultOptions;
-  /** Unix seconds (default: the real clock). */
+  /** Smaller upload limits than the API's 512 MB per file and 200 MB per batch input file, to test a
+   *  refusal without sending that much. */
+  limits?: Partial<UploadLimits>;
+  /** Unix seconds (default: the real clock; files expire by it). */
   now?: () => number;
   /** Called once per request, when its answer has gone out (or was dropped on purpose). */
   onRequest?: (request: LoggedRequest) => void;
@@ -81,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const expire = options.expireBatches ?? [];
   let autoAdvance = options.autoAdvance ?? true;
 
-  const files = new FileStore(nextId, now);
+  const limits = { ...UPLOAD_LIMITS, ...options.limits };
+  const files = new FileStore(nextId, now, limits);
   const results = { markers: { ...DEFAULT_MARKERS, ...options.markers }, countTokens: options.countTokens ?? countWords };
   const batches = new BatchStore({
     files,
@@ -95,12 +99,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       partialFraction,
       now,
       results,
-      writeFile: (filename, render) => files.add(filename, 'batch_output', render),
+      writeFile: (filename, render, expiresAfter) => files.add(filename, 'batch_output', render, expiresAfter),
     },
   });
   const random = options.faults ? new RandomFaults(options.faults, seed) : null;
   const flaky = new FlakyGate(options.flaky, options.retryAfterMs === undefined ? 1 : options.retryAfterMs, random);
-  const api = new Api([...files.routes(), ...batches.routes(), ...embeddingRoutes(results)], flaky, options.apiKey, options.onRequest);
+  // Request ids from a stream of their own, so they shift no file or batch id. The body limit leaves
+  // room for the multipart framing around the largest file.
+  const requestIds = idMaker(`${seed}:requests`);
+  const api = new Api([...files.routes(), ...batches.routes(), ...embeddingRoutes(results)], flaky, options.apiKey, {
+    nextRequestId: () => requestIds('req_'),
+    maxBodyBytes: limits.uploadBytes + 64 * 1024,
+  }, options.onRequest);
 
   const server = createServer((req, res) => void api.handle(req, res));
   const host = options.host ?? '127.0.0.1';
