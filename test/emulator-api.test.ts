@@ -496,14 +496,16 @@ test('failNext errors: any status, before handling or after it, with the retry h
   assert.equal(bad.status, 502);
   assert.equal(server.state.files.size, 1, 'an error after handling: the file was stored');
 
+  // Two asked for, two answered, each with the retry headers; the request after them is handled.
+  // (What a client does with the headers is the client's: vecfill's retries have tests of their own.)
   server.state.flaky.failNext(2, uploads, { status: 429, retryAfterMs: 300 });
-  const limited = await failure(upload());
-  assert.ok(limited instanceof OpenAI.RateLimitError);
-  assert.deepEqual([limited.headers?.get('retry-after-ms'), limited.headers?.get('retry-after')], ['300', '1']);
-  const retrying = new OpenAI({ apiKey: 'test', baseURL: server.baseURL, maxRetries: 1 });
-  const started = Date.now();
-  await retrying.files.create({ purpose: 'batch', file: await toFile(Buffer.from(rows(1).lines[0] + '\n'), 'one.jsonl') });
-  assert.ok(Date.now() - started >= 290, 'the SDK waited as retry-after-ms said');
+  for (let k = 1; k <= 2; k++) {
+    const limited = await failure(upload());
+    assert.ok(limited instanceof OpenAI.RateLimitError, `429 number ${k}`);
+    assert.deepEqual([limited.headers?.get('retry-after-ms'), limited.headers?.get('retry-after')], ['300', '1'], `429 number ${k}`);
+  }
+  await upload();
+  assert.equal(server.state.files.size, 2, 'the upload after the two 429s is stored');
 
   for (const status of [401, 404, 408, 409]) {
     server.state.flaky.failNext(1, undefined, { status });

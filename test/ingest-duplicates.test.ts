@@ -1,11 +1,11 @@
 // A custom_id that appears more than once: the later line wins, the summary counts the dropped lines as
 // duplicates, and the run still exits 0 (every line was accounted for); also when the repeats fall in
-// different COPY segments (library, small segments).
+// different COPY segments (library, small segments, the segments counted by their UPDATEs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { ingest, streamSource } from '../src/index.js';
-import { createTable, DB_URL, dropTable, storedVector, tableName } from './helpers/db.js';
+import { countUpdates, createTable, DB_URL, dropTable, storedVector, tableName } from './helpers/db.js';
 import { run } from './helpers/run.js';
 import { base64Of, okLine } from './helpers/output.js';
 import { smallSegments } from './helpers/segments.js';
@@ -55,6 +55,8 @@ test('repeats spread over many COPY segments: the last line still wins, each dro
   const ids = 100;
   await createTable(table, Array.from({ length: ids + 1 }, (_, k) => k + 1));
   t.after(() => dropTable(table));
+  const updates = await countUpdates(table);
+  t.after(updates.drop);
   // Three rounds over ids 1..100 (the third in reverse), plus an unknown id twice: ~15 KB of COPY rows.
   const lines: string[] = [];
   for (let round = 1; round <= 3; round++) {
@@ -70,6 +72,10 @@ test('repeats spread over many COPY segments: the last line still wins, each dro
     db: DB_URL, table, inputs: [streamSource('mem', Readable.from([Buffer.from(lines.join('\n'))]))],
     rejects: new Writable({ write(c, _e, cb) { rejects.push(String(c)); cb(); } }),
   }));
+  // The rows (bigint, vector(3)) are all one size, so the segments are too: more than three of them
+  // over the 301 rows hold at most 100 each, and lines 100 apart (an id's repeats) never share one.
+  const segments = await updates.count();
+  assert.ok(segments > 3, `one UPDATE per segment, more segments than rounds (${segments})`);
   assert.equal(summary.duplicates, 2 * ids + 1);
   assert.equal(summary.rowsUpdated, ids, 'a row updated in several segments counts once');
   assert.equal(summary.unknownIds, 1);

@@ -3,12 +3,13 @@
 // input that cannot be read fails the run before anything is applied.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTable, DB_URL, dropTable, snapshot, sql, storedVector, tableName } from './helpers/db.js';
+import { writeFile } from 'node:fs/promises';
+import { createTable, DB_URL, dropTable, snapshot, sql, storedVector, tableName, until } from './helpers/db.js';
 import { spawnCli } from './helpers/cli.js';
 import { finish, run } from './helpers/run.js';
-import { httpErrorLine, okLine, prng } from './helpers/output.js';
-import { readRejects, tempDir, vectorOf, writeLines } from './helpers/files.js';
-import { waitForCopy } from './helpers/activity.js';
+import { embeddingLines, httpErrorLine, okLine } from './helpers/output.js';
+import { readRejects, tempDir, writeLines } from './helpers/files.js';
+import { childBackend, childCopy } from './helpers/activity.js';
 import { serverOnly } from './helpers/database-kind.js';
 
 const vec = async (table: string, id: number) => Array.from((await storedVector(table, id)) ?? []);
@@ -85,24 +86,30 @@ test('an input that does not exist fails the run with exit 1 before anything is 
   ]);
 });
 
-test('the inputs share one transaction: killed while reading the second, the first one\'s rows are not applied', serverOnly("kills the ingest process while it holds the database"), async (t) => {
+test('the inputs share one transaction: killed once the first is wholly through and the second is being read, none of the first one\'s rows is applied', serverOnly('kills the ingest process while it holds the database'), async (t) => {
   const table = tableName('multi');
-  const rows = 300;
-  const dims = 1536;
-  await createTable(table, Array.from({ length: rows }, (_, k) => k + 1), `vector(${dims})`);
+  // 100 rows of 1536 dimensions: ~600 KB of COPY rows, so the full 256 KiB chunks of them (most of
+  // the rows) reach the database's COPY while the rest wait in the last, partial one.
+  const rows = 100;
+  await createTable(table, Array.from({ length: rows }, (_, k) => k + 1), 'vector(1536)');
   const dir = await tempDir();
   t.after(() => dropTable(table));
   t.after(() => dir.cleanup());
-  const rnd = prng(11);
-  const a = await writeLines(dir.path('a.jsonl'), Array.from({ length: rows }, (_, k) => okLine(String(k + 1), vectorOf(dims, rnd))));
+  const a = dir.path('a.jsonl');
+  await writeFile(a, [...embeddingLines(rows)].join(''));
   const child = spawnCli(['ingest', '--db', DB_URL, '--table', table, a, '-']);
-  const done = finish(child);
-  // Most of a's rows have reached the COPY (the rest wait in the last, partial batch); stdin stays open.
-  await waitForCopy(child.pid!, (p) => p.tuples >= rows / 2);
-  await new Promise((r) => setTimeout(r, 200));
+  const done = finish(child); // stdin stays open: the ingest cannot end
+  // The inputs are read in turn, so the child reads stdin only once the first input is wholly
+  // through: a write of more blank lines than a pipe holds completes only when the child reads them.
+  // An ingest that committed each input would have committed the first by now.
+  await new Promise<void>((resolve, reject) => child.stdin!.write('\n'.repeat(1 << 20), (err) => (err ? reject(err) : resolve())));
+  // And the database has done all it was sent: the child's backend waits for its client.
+  await until(async () => (await childBackend(child.pid!))?.waitEventType === 'Client', "the ingest's backend waiting for more input");
+  const copied = (await childCopy(child.pid!))?.tuples ?? 0;
   child.kill('SIGKILL');
   const res = await done;
   assert.equal(res.signal, 'SIGKILL');
   const { rows: [r] } = await sql(`SELECT count(*)::int AS n FROM ${table} WHERE embedding IS NOT NULL`);
-  assert.equal(r.n, 0, 'no row of the first file was applied');
+  assert.equal(r.n, 0, 'no row of the first input was applied');
+  assert.ok(copied >= rows / 2, `the first input's rows had reached the ingest's transaction (${copied} in its COPY)`);
 });

@@ -1,24 +1,27 @@
 // SIGTERM during run: it exits 1 promptly with a message (no stack trace), leaves nothing half-applied
 // (the ledger and the table agree: a batch is marked ingested exactly when its rows hold their vectors),
 // and a second run finishes the job without sending any row twice. Twice: while run waits between polls
-// (a 60 s interval that the signal must cut short), and in the middle of a batch's ingest (its UPDATE
-// held by a lock, released just after the signal).
+// (a 60 s interval that the signal must cut short; on the embedded database too, run holding its
+// directory), and in the middle of a batch's ingest (its UPDATE held by a lock, released just after the
+// signal: a second session, so a server's).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 import { fakeOpenAI, freshDatabase, json, storedVector, vecfill, type TestDb } from './helpers/batch.js';
 import { childBackend } from './helpers/activity.js';
-import { spawnCli } from './helpers/cli.js';
+import { spawnCliWith } from './helpers/cli-with.js';
 import { until } from './helpers/db.js';
 import { expectedEmbedding, type OpenAIServer } from './helpers/openai-server.js';
 import { finish } from './helpers/run.js';
 import { numberedDocs, RUN_ARGS, submittedRows } from './helpers/run-fill.js';
 import { serverOnly } from './helpers/database-kind.js';
 
-function startRun(db: TestDb, server: OpenAIServer, ...extra: string[]) {
+/** run in a child process of its own, even on the embedded database (the test file's handle is
+ *  released first: the child holds the directory until it exits). */
+async function startRun(db: TestDb, server: OpenAIServer, ...extra: string[]) {
   const [command, ...rest] = RUN_ARGS;
-  const child = spawnCli([command, '--db', db.url, ...rest, '--max-requests', '10', ...extra], vecfill(db, server).env);
+  const child = await spawnCliWith([command, '--db', db.url, ...rest, '--max-requests', '10', ...extra], { env: vecfill(db, server).env });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   return { child, done: finish(child, undefined, 30_000), stderr: () => stderr };
@@ -56,11 +59,11 @@ async function secondRunFinishes(t: TestContext, db: TestDb, server: OpenAIServe
   t.diagnostic(`${server.state.batches.size} batches`);
 }
 
-test('SIGTERM while run waits for its batches: exit 1 at once, and a second run finishes', serverOnly('signals the run process while it holds the database'), async (t) => {
+test('SIGTERM while run waits for its batches: exit 1 at once, and a second run finishes', async (t) => {
   const db = await freshDatabase(t);
   const server = await fakeOpenAI(t, { autoAdvance: false }); // the batches stay in flight
   const texts = await numberedDocs(db, 30);
-  const run = startRun(db, server, '--poll-interval', '60');
+  const run = await startRun(db, server, '--poll-interval', '60');
   await until(async () => /waiting: 3 batches in flight/.test(run.stderr()), 'run waiting for its three batches');
   await terminate(run, 3_000);
   await ledgerAgreesWithTable(db, texts);
@@ -80,7 +83,7 @@ test('SIGTERM in the middle of a batch\'s ingest: exit 1, nothing half-applied, 
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE docs IN EXCLUSIVE MODE'); // reads go on; the ingest's UPDATE waits
 
-  const run = startRun(db, server);
+  const run = await startRun(db, server);
   await until(async () => {
     const backend = await childBackend(run.child.pid!);
     return backend?.waitEventType === 'Lock' && backend.query.startsWith('UPDATE');

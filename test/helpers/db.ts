@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Db, QueryResult } from '../../src/db/db.js';
 import { openDb, type DbInput } from '../../src/db/open.js';
+import type { PgliteDb } from '../../src/db/pglite.js';
 import { SERVER_URL } from './database-kind.js';
 import { freshPgliteDirectory } from './pglite-template.js';
 
@@ -57,6 +59,17 @@ export async function releaseDb(forUid?: { uid: number; gid: number }): Promise<
   handle = undefined;
   await db?.close();
   if (forUid) await pglite.giveTo(forUid.uid, forUid.gid);
+}
+
+/**
+ * The embedded database's one session, beneath vecfill's handles (undefined on a server). Through
+ * sql(), a statement waits while a transaction holds the database; sent here it runs at once, inside
+ * that transaction: for a test to look at an ingest under way (a counter, whether a transaction is
+ * open), never to change anything.
+ */
+export async function embeddedSession(): Promise<PGlite | undefined> {
+  if (!pglite) return undefined;
+  return ((await testDb()) as PgliteDb).pglite;
 }
 
 /** A connection the caller opened and hands to the library, which must leave it open: a connected
@@ -131,19 +144,35 @@ export async function tableDigest(table: string, column = 'embedding', run = sql
   return rows[0].d as string;
 }
 
+export interface UpdateCounter {
+  /** The UPDATEs so far. On the embedded database this waits for a transaction under way to end. */
+  count(): Promise<number>;
+  /** The UPDATEs so far, while an ingest's transaction is under way: from another session on a
+   *  server, from inside the one session on the embedded database (embeddedSession). Only for the
+   *  file's own database. */
+  now(): Promise<number>;
+  drop(): Promise<void>;
+}
+
 /**
  * Counts the UPDATE statements started on the table, including those of a transaction that never
  * commits (a sequence is not transactional): how a test knows that an ingest had applied segments
  * before it was stopped. A statement trigger, so it costs nothing per row. Returns the counter and
  * its cleanup (the table's own drop takes the trigger).
  */
-export async function countUpdates(table: string, run = sql): Promise<{ count(): Promise<number>; drop(): Promise<void> }> {
+export async function countUpdates(table: string, run = sql): Promise<UpdateCounter> {
   await run(`CREATE SEQUENCE ${table}_updates`);
   await run(`CREATE FUNCTION ${table}_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN PERFORM nextval('${table}_updates'); RETURN NULL; END $$`);
   await run(`CREATE TRIGGER count_updates BEFORE UPDATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_update()`);
+  const read = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${table}_updates`;
+  const count = async () => Number((await run(read)).rows[0].n);
   return {
-    count: async () => Number((await run(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${table}_updates`)).rows[0].n),
+    count,
+    now: async () => {
+      const session = await embeddedSession();
+      return session ? Number((await session.query<{ n: string }>(read)).rows[0].n) : count();
+    },
     drop: async () => {
       await run(`DROP FUNCTION IF EXISTS ${table}_count_update() CASCADE`);
       await run(`DROP SEQUENCE IF EXISTS ${table}_updates`);
