@@ -39,7 +39,7 @@ test('a delete gives up past a minute of retries, within run\'s 30-minute budget
   // The same client's other calls keep run's budget: the same 61 s is waited (until the test stops it).
   server.state.failNextRequests(1, (q) => q.method === 'GET' && q.path === '/v1/batches', { status: 503, retryAfterMs: 61_000 });
   const listing = (async () => { for await (const _ of api.listBatches()); })();
-  const waiting = /^list batches: HTTP 503 .*; trying again in 61\.0 s \(as the server asked\)$/;
+  const waiting = /^list batches: HTTP 503 .*; trying again in 61\.0 s \(as the server asked\) \[request id req_\w+\]$/;
   for (const deadline = Date.now() + 5000; !lines.some((l) => waiting.test(l));) {
     assert.ok(Date.now() < deadline, `no 61 s wait said: ${lines.join('\n')}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -28,7 +28,7 @@ for (const status of [408, 409]) {
     assert.equal(got.id, batch.id);
     assert.equal(asked(), 3, 'two failures, then the answer');
     assert.equal(lines.length, 2, lines.join('\n'));
-    for (const l of lines) assert.match(l, new RegExp(`^retrieve batch ${batch.id}: HTTP ${status}\\b.*; trying again in \\d+ ms$`));
+    for (const l of lines) assert.match(l, new RegExp(`^retrieve batch ${batch.id}: HTTP ${status}\\b.*; trying again in \\d+ ms \\[request id req_\\w+\\]$`));
   });
 }
 

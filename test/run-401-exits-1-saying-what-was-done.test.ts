@@ -19,7 +19,7 @@ test('run: a 401 on the retry turn\'s upload, exit 1, naming the batch submitted
 
   const r = await vecfill(db, server)(...RUN_ARGS);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /cannot upload \S+: 401 Incorrect API key provided\..*\(check OPENAI_API_KEY\); this run submitted 1 batches and ingested 1 \(3 rows updated\), all of it kept \(vecfill status\): run it again to continue\n$/);
+  assert.match(r.stderr, /cannot upload \S+: 401 Incorrect API key provided\..*\(check OPENAI_API_KEY\) \[request id req_\w+\]; this run submitted 1 batches and ingested 1 \(3 rows updated\), all of it kept \(vecfill status\): run it again to continue\n$/);
   assert.equal(uploads().length, 2, 'the 401 was not tried again');
   assert.doesNotMatch(r.stderr, /trying again/);
   for (const [id, text] of texts) assert.deepEqual(await storedVector(db, 'docs', id), id === 4 ? null : expectedEmbedding(text, 1536), `row ${id}`);

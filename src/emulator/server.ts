@@ -113,6 +113,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }, options.onRequest);
 
   const server = createServer((req, res) => void api.handle(req, res));
+  // An idle connection is closed by the client first (undici after 4 s, told 5 s by Node's default
+  // here), never under a request the client just sent on it: with the server's default the two race,
+  // and a busy machine loses that race as ECONNRESET.
+  server.keepAliveTimeout = 30_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // EADDRINUSE, EACCES, EADDRNOTAVAIL: the caller names the fix

@@ -87,8 +87,9 @@ function runShard(n: number, shardFiles: string[], url: string | undefined): Pro
   const child = spawn(process.execPath, [
     '--import', 'tsx',
     `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout',
-    // A test that hangs fails after five minutes instead of holding its shard for ever.
-    '--test-timeout=300000',
+    // A test that hangs fails after five minutes instead of holding its shard for ever, and what a
+    // failed test left running (a retry's long wait, a server) does not keep the shard from ending.
+    '--test-timeout=300000', '--test-force-exit',
     SHARD, ...shardFiles,
   ], {
     cwd: ROOT,
