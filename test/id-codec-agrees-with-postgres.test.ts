@@ -143,7 +143,7 @@ async function copyText(c: Db, table: string, ids: readonly Uint8Array[]): Promi
   await copy.send();
 }
 
-test(`text: what the codec accepts a binary COPY stores byte for byte; what it refuses no text column holds (seed ${SEED})`, async () => {
+test(`text: what the codec accepts a binary COPY stores byte for byte; what it refuses no text column holds (seed ${SEED})`, async (t) => {
   const r = new Rnd(SEED);
   const codec = idCodecFor('text')!;
   const pool = ['a', 'Z', '7', ' ', '"', '\\', '\x01', '\x1f', '\x7f', '\u0080', '\u00ff', 'é', '✓', '\ufffd', '\ufffe', '\uffff', '\ufdd0',
@@ -157,6 +157,8 @@ test(`text: what the codec accepts a binary COPY stores byte for byte; what it r
     assert.ok(id.includes('\0') || noCharacter, `refused ${show(id)}, which text could hold`);
   }
   await withClient(async (c) => {
+    // Dropped after: the session outlives this file (test files share a process and its database).
+    t.after(() => c.query('DROP TABLE IF EXISTS pg_temp.text_ids, pg_temp.nul_ids'));
     await c.query('CREATE TEMP TABLE text_ids (n int4, id text)');
     await copyText(c, 'text_ids', accepted.map((id) => codec.encode(id) as Buffer));
     const { rows } = await c.query('SELECT n, id, textsend(id) AS b FROM text_ids ORDER BY n');

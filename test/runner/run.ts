@@ -71,6 +71,7 @@ process.stdout.write(`${files.length} files in ${shards.length} shards on ${serv
 const jobs: Promise<void>[] = shards.map((shard, k) => runShard(k + 1, shard.files, urls[k]));
 if (typecheck) jobs.push(runTypecheck());
 await Promise.all(jobs);
+tally.unreported(files);
 await cli.remove();
 
 const seconds = (Date.now() - started) / 1000;

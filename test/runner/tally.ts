@@ -34,6 +34,13 @@ export class Tally {
       `${last ? `; its last test was ${last.file} › ${last.name}` : ''}; its files: ${files.join(' ')}`);
   }
 
+  /** A file that reported no test did not run (every test file has one): never a silent pass. */
+  unreported(files: string[]): void {
+    const seen = new Set(this.results.map((r) => r.file));
+    const missing = files.filter((f) => !seen.has(f));
+    if (missing.length) this.problems.push(`no test of ${missing.length} file(s) reported, so they did not run: ${missing.join(' ')}`);
+  }
+
   failedIn(files: string[], root: string): boolean {
     return this.results.some((r) => r.outcome === 'fail' && files.some((f) => relative(root, f) === r.file || f === r.file));
   }
