@@ -14,12 +14,18 @@ interface ClientInternals {
 
 const CANCEL_REQUEST_CODE = 80877102;
 
-/** Cancels the client's statement under way, if it runs one. Never throws; does not wait. */
-export function cancelQuery(client: pg.ClientBase): void {
+/**
+ * Cancels the client's statement under way, if it runs one. Never throws or rejects. Resolves once the
+ * server has taken the request: it closes the request's connection after signalling the backend. A
+ * CancelRequest stops whatever the backend runs when the signal lands, so the connection's next
+ * statement must wait for this (see PostgresDb): sent sooner, a cancel that was slow to arrive (a
+ * loaded machine) stops it instead of the one it was meant for. A backend idle by then ignores it.
+ */
+export function cancelQuery(client: pg.ClientBase): Promise<void> {
   const c = client as pg.ClientBase & ClientInternals;
   const running = typeof c._getActiveQuery === 'function' ? c._getActiveQuery() : c._activeQuery;
   const { host, port } = c.connectionParameters ?? {};
-  if (!running || !c.processID || c.secretKey == null || !host || !port) return;
+  if (!running || !c.processID || c.secretKey == null || !host || !port) return Promise.resolve();
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(CANCEL_REQUEST_CODE, 4);
@@ -29,9 +35,10 @@ export function cancelQuery(client: pg.ClientBase): void {
   try {
     socket = host.startsWith('/') ? tcp(`${host}/.s.PGSQL.${port}`) : tcp(port, host);
   } catch {
-    return;
+    return Promise.resolve();
   }
   socket.on('error', () => {}); // a server gone by now: nothing left to cancel
   socket.setTimeout(10_000, () => socket.destroy());
   socket.on('connect', () => socket.end(message));
+  return new Promise((resolve) => socket.on('close', () => resolve()));
 }

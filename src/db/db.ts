@@ -29,7 +29,8 @@ export interface Db {
   copyFrom(text: string, opts?: { highWaterMark?: number }): CopyIn;
   /** COPY … TO STDOUT, data as it comes. */
   copyTo(text: string): AsyncIterable<Buffer>;
-  /** Stops the statement under way, if any (best effort; returns at once). */
+  /** Stops the statement under way, if any (best effort; returns at once). The connection's next
+   *  statement waits until the server has taken the cancel, so it never lands on that one. */
   cancel(): void;
   /** Ends the connection, when this Db opened it (a caller's own connection is left open). */
   close(): Promise<void>;

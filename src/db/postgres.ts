@@ -12,16 +12,21 @@ import type { CopyIn, Db, QueryResult } from './db.js';
 export class PostgresDb implements Db {
   readonly kind = 'postgres';
 
+  /** A cancel the server has not taken yet: the next statement waits for it (cancel.ts says why). */
+  private cancelling: Promise<void> | undefined;
+
   /** owned: close() ends the connection (vecfill opened it); a caller's client is left open. */
   constructor(readonly client: pg.ClientBase, private readonly owned: boolean) {}
 
   async query<R = Record<string, any>>(text: string, params: unknown[] = []): Promise<QueryResult<R>> {
+    if (this.cancelling) await this.cancelling; // only then: else sent in this tick, so that a cancel() right after finds it running
     // queryMode is node-postgres's own option (pg ≥ 8.12); its type declarations do not list it yet.
     const res = await this.client.query({ text, values: params, queryMode: 'extended' } as pg.QueryConfig);
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   }
 
   async exec(text: string): Promise<void> {
+    if (this.cancelling) await this.cancelling;
     await this.client.query(text);
   }
 
@@ -30,6 +35,7 @@ export class PostgresDb implements Db {
     return {
       stream,
       send: async () => {
+        if (this.cancelling) await this.cancelling;
         this.client.query(stream);
         // 'finish' of a pg-copy-streams stream means PostgreSQL has every row (it delays _final).
         await finished(stream);
@@ -37,12 +43,16 @@ export class PostgresDb implements Db {
     };
   }
 
-  copyTo(text: string): AsyncIterable<Buffer> {
-    return this.client.query(copyToStdout(text)) as AsyncIterable<Buffer>;
+  async *copyTo(text: string): AsyncIterable<Buffer> {
+    if (this.cancelling) await this.cancelling;
+    yield* this.client.query(copyToStdout(text)) as AsyncIterable<Buffer>;
   }
 
   cancel(): void {
-    cancelQuery(this.client);
+    const sent = cancelQuery(this.client);
+    const taken = (this.cancelling = Promise.all([this.cancelling, sent]).then(() => {
+      if (this.cancelling === taken) this.cancelling = undefined;
+    }));
   }
 
   async close(): Promise<void> {
