@@ -67,7 +67,7 @@ test('done when: two runs started together on a bad day embed each row once, bot
   const texts = await numberedDocs(db, 600);
   const v = vecfill(db, server, FAST_BACKOFF);
   const args = [...RUN_ARGS, '--max-requests', '100', '--json'];
-  const [a, b] = await Promise.all([v(...args), v(...args)]);
+  const [a, b] = await Promise.all([v.child(...args), v.child(...args)]);
   assert.deepEqual([a.code, b.code], [0, 0], a.stderr + b.stderr);
   assert.deepEqual([json(a).filled, json(b).filled], [600, 600]);
   await assertExact(db, texts, []);

@@ -14,7 +14,7 @@ test('two runs started together embed each row once and both exit 0', serverOnly
   const texts = await numberedDocs(db, 300);
   const v = vecfill(db, server);
   const args = [...RUN_ARGS, '--max-requests', '40', '--json'];
-  const [a, b] = await Promise.all([v(...args), v(...args)]);
+  const [a, b] = await Promise.all([v.child(...args), v.child(...args)]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.deepEqual([json(a).filled, json(b).filled], [300, 300]);

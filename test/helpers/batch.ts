@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import type { QueryResult } from '../../src/db/db.js';
 import { DB_URL, ON_PGLITE, ensureVector, sql as fileSql, storedVectorVia, testDb } from './db.js';
 import { startOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from './openai-server.js';
-import { run, type TimedResult } from './run.js';
+import { run, runChild, type TimedResult } from './run.js';
 
 /** A key that must never show up anywhere vecfill writes. */
 export const API_KEY = 'sk-test-VECFILL-secret-0123456789';
@@ -35,19 +35,26 @@ export async function freshDatabase(t: TestContext): Promise<TestDb> {
     }
   };
   await admin(`CREATE DATABASE ${name}`);
-  t.after(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   const u = new URL(DB_URL);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const sql = async (text: string, params: unknown[] = []) => {
+  // One session for the test's own queries (a session a query cost the server a backend each, and
+  // tests poll): opened again when a test terminated it with the database's other backends.
+  let session: Promise<pg.Client> | undefined;
+  const connect = async () => {
     const c = new pg.Client({ connectionString: url });
+    c.on('error', () => (session = undefined));
+    c.on('end', () => (session = undefined));
     await c.connect();
-    try {
-      const res = await c.query(text, params);
-      return { rows: res.rows, rowCount: res.rowCount ?? 0 };
-    } finally {
-      await c.end();
-    }
+    return c;
+  };
+  t.after(async () => {
+    await (await session?.catch(() => undefined))?.end().catch(() => {});
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+  const sql = async (text: string, params: unknown[] = []) => {
+    const res = await (await (session ??= connect())).query(text, params);
+    return { rows: res.rows, rowCount: res.rowCount ?? 0 };
   };
   await sql('CREATE EXTENSION IF NOT EXISTS vector');
   return { url, sql };
@@ -84,6 +91,8 @@ export async function fakeOpenAI(t: TestContext, options: OpenAIServerOptions = 
 
 export interface Vecfill {
   (...args: string[]): Promise<TimedResult>;
+  /** The same in a child process of its own (on a server only: two runs at once). */
+  child(...args: string[]): Promise<TimedResult>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -91,7 +100,9 @@ export interface Vecfill {
  *  `extra` adds to its environment (VECFILL_BACKOFF_BASE_MS, to wait out faults in milliseconds). */
 export function vecfill(db: TestDb, server?: OpenAIServer, extra: NodeJS.ProcessEnv = {}): Vecfill {
   const env: NodeJS.ProcessEnv = { ...(server ? { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL } : { OPENAI_API_KEY: '' }), ...extra };
-  const fn = ((...args: string[]) => run([args[0], '--db', db.url, ...args.slice(1)], '', env)) as Vecfill;
+  const withDb = (args: string[]) => [args[0], '--db', db.url, ...args.slice(1)];
+  const fn = ((...args: string[]) => run(withDb(args), '', env)) as Vecfill;
+  fn.child = (...args: string[]) => runChild(withDb(args), '', env);
   fn.env = env;
   return fn;
 }

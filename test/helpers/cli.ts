@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cliEntry } from './cli-entry.js';
-import { ON_PGLITE } from './database-kind.js';
 import { runMain } from './main-in-process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,12 +22,12 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   });
 }
 
-/** Runs vecfill with args; stdin gets `input` (string or Buffer) and is closed. On the embedded
- *  database, in this process (helpers/main-in-process.ts), sharing the test file's PGlite instance. */
+/** Runs vecfill with args; stdin gets `input` (string or Buffer) and is closed. In this process
+ *  (helpers/main-in-process.ts), on either database: a child's start costs ~0.4 s of CPU, and the
+ *  embedded database this process holds is shared. The tests about the process itself (signals,
+ *  kill -9, two at once, stdin from a file) start one with spawnCli or helpers/cli-with.ts. */
 export async function runCli(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  if (ON_PGLITE) return runMain(args, input, env);
-  const child = spawnCli(args, env);
-  return collect(child, input);
+  return runMain(args, input, env);
 }
 
 export function collect(child: ChildProcess, input?: string | Buffer): Promise<CliResult> {

@@ -1,12 +1,12 @@
 // An embedded database for one test, copied from the suite's template (pglite-template.ts), and the
-// calls to use it from the test. Where the CLI runs in the test's process (no DATABASE_URL), the test
-// keeps one handle open from its first call to its end: an open costs PGlite's start (~1 s), and
-// within the process every open shares that one instance. `release()` gives it up before a vecfill
-// child process opens the directory (one process at a time) or to see the directory freed.
+// calls to use it from the test. The test keeps one handle open from its first call to its end: an
+// open costs PGlite's start (~1 s), and within the process every open shares that one instance (the
+// CLI, run in this process, too). `release()` gives it up before a vecfill child process opens the
+// directory (one process at a time) or to see the directory freed.
 import type { TestContext } from 'node:test';
 import type { Db } from '../../src/db/db.js';
 import { openDb } from '../../src/db/open.js';
-import { ON_PGLITE, storedVectorVia } from './db.js';
+import { storedVectorVia } from './db.js';
 import { freshPgliteDirectory } from './pglite-template.js';
 
 export interface TestPglite {
@@ -33,15 +33,7 @@ export async function pgliteDatabase(t: TestContext): Promise<TestPglite> {
     await release();
     await fresh.remove();
   });
-  // On a server the CLI runs as a child process, which must open the directory itself: there the
-  // handle is closed after each call.
-  const use = async <T>(fn: (db: Db) => Promise<T>) => {
-    try {
-      return await fn(await (handle ??= openDb(url)));
-    } finally {
-      if (!ON_PGLITE) await release();
-    }
-  };
+  const use = async <T>(fn: (db: Db) => Promise<T>) => fn(await (handle ??= openDb(url)));
   return { dir: fresh.dir, url, use, sql: (text, params) => use((db) => db.query(text, params)), release };
 }
 

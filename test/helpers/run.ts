@@ -1,8 +1,8 @@
-// runCli with a deadline: a child that hangs is killed (SIGKILL) and the test fails on its exit code
-// instead of hanging the whole suite.
+// runCli with a deadline. In this process (helpers/main-in-process.ts) a call that outlives it is
+// reported, not stopped; a child that hangs is killed (SIGKILL). Either way the test fails on its exit
+// code instead of hanging the whole suite.
 import type { ChildProcess } from 'node:child_process';
 import { collect, spawnCli, type CliResult } from './cli.js';
-import { ON_PGLITE } from './database-kind.js';
 import { runMain } from './main-in-process.js';
 
 export interface TimedResult extends CliResult {
@@ -24,14 +24,18 @@ export async function finish(child: ChildProcess, input?: string | Buffer, timeo
   }
 }
 
-/** Runs vecfill with args; stdin gets `input` and is closed. On the embedded database, in this
- *  process (helpers/main-in-process.ts): a call that outlives timeoutMs is reported, not stopped. */
+/** Runs vecfill with args in this process; stdin gets `input` and is closed. */
 export function run(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<TimedResult> {
-  if (!ON_PGLITE) return finish(spawnCli(args, env), input, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<TimedResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: null, stdout: '', stderr: `still running after ${timeoutMs} ms`, timedOut: true }), timeoutMs);
   });
   const done = runMain(args, input, env).then((r) => ({ ...r, timedOut: false }));
   return Promise.race([done, late]).finally(() => clearTimeout(timer));
+}
+
+/** Runs vecfill with args in a child process of its own (two processes at once, a process to watch):
+ *  on a server only, as a child cannot open the embedded database this process holds. */
+export function runChild(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<TimedResult> {
+  return finish(spawnCli(args, env), input, timeoutMs);
 }

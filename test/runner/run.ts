@@ -112,6 +112,7 @@ function runShard(n: number, shardFiles: string[], url: string | undefined): Pro
   });
   child.stdout!.on('end', () => pending && line(pending));
   return new Promise((resolve) => child.on('close', (code, signal) => {
+    process.stdout.write(`shard ${n}: ${shardFiles.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     // A shard that ends badly with no failing test to show for it (a crash, a kill) fails the run.
     if (code !== 0 && !tally.failedIn(shardFiles, ROOT)) tally.shardFailed(n, code, signal, shardFiles);
     resolve();
