@@ -11,7 +11,8 @@
 // One file alone, as before: node --import tsx --test test/FILE.test.ts
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import { shardDatabases } from './databases.js';
 import { buildCli } from './build-cli.js';
 import { Tally } from './tally.js';
 import { RESULT_MARK } from './reporter.js';
+import { COMPILED_MARK } from '../helpers/compiled.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TEST_DIR = join(ROOT, 'test');
@@ -66,6 +68,7 @@ const started = Date.now();
 const tally = new Tally((line) => process.stdout.write(`${line}\n`));
 const urls = server ? await shardDatabases(server, shards.length) : [];
 const cli = await buildCli(ROOT);
+const tscOut = mkdtempSync(join(tmpdir(), 'vecfill-test-tsc-'));
 process.stdout.write(`${files.length} files in ${shards.length} shards on ${server ? `PostgreSQL (a database each: ${urls.map((u) => new URL(u).pathname.slice(1)).join(', ')})` : 'the embedded database (PGlite)'}${typecheck ? ', beside the type check' : ''}\n`);
 
 const jobs: Promise<void>[] = shards.map((shard, k) => runShard(k + 1, shard.files, urls[k]));
@@ -73,6 +76,7 @@ if (typecheck) jobs.push(runTypecheck());
 await Promise.all(jobs);
 tally.unreported(files);
 await cli.remove();
+rmSync(tscOut, { recursive: true, force: true });
 
 const seconds = (Date.now() - started) / 1000;
 if (values.slowest) tally.slowest(Number(values.slowest));
@@ -94,7 +98,7 @@ function runShard(n: number, shardFiles: string[], url: string | undefined): Pro
     SHARD, ...shardFiles,
   ], {
     cwd: ROOT,
-    env: { ...process.env, VECFILL_TEST_CLI: cli.entry, ...(url ? { DATABASE_URL: url } : {}) },
+    env: { ...process.env, VECFILL_TEST_CLI: cli.entry, ...(typecheck ? { VECFILL_TEST_COMPILED: tscOut } : {}), ...(url ? { DATABASE_URL: url } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let pending = '';
@@ -119,14 +123,17 @@ function runShard(n: number, shardFiles: string[], url: string | undefined): Pro
   }));
 }
 
+/** The type check of the whole project, which also emits it (into tscOut): the pack test takes its
+ *  src/ as the package's dist/ instead of compiling it a second time (test/helpers/compiled.ts). */
 function runTypecheck(): Promise<void> {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [tsc, '--noEmit', '-p', ROOT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [tsc, '-p', ROOT, '--outDir', tscOut], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve) => child.on('close', (code) => {
+    writeFileSync(join(tscOut, COMPILED_MARK), String(code));
     tally.typecheck(code === 0, out, (Date.now() - t0) / 1000);
     resolve();
   }));

@@ -24,8 +24,8 @@ export class Tally {
   }
 
   typecheck(ok: boolean, output: string, seconds: number): void {
-    this.print(`${ok ? MARK.pass : MARK.fail} tsc --noEmit (${seconds.toFixed(1)} s)`);
-    if (!ok) this.problems.push(`tsc --noEmit failed:\n${output.trim()}`);
+    this.print(`${ok ? MARK.pass : MARK.fail} the type check, tsc (${seconds.toFixed(1)} s)`);
+    if (!ok) this.problems.push(`the type check (tsc) failed:\n${output.trim()}`);
   }
 
   shardFailed(n: number, code: number | null, signal: string | null, files: string[]): void {
