@@ -10,9 +10,8 @@
 //
 // One file alone, as before: node --import tsx --test test/FILE.test.ts
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +33,6 @@ const { values, positionals } = parseArgs({
   options: {
     shards: { type: 'string' },
     record: { type: 'boolean', default: false },
-    typecheck: { type: 'boolean', default: true },
     'no-typecheck': { type: 'boolean', default: false },
     plan: { type: 'boolean', default: false },
     slowest: { type: 'string' },
@@ -46,8 +44,11 @@ const kind = server ? 'postgres' : 'embedded';
 // Tests wait on I/O as much as they compute (the emulator's polls, a child's start-up): a shard more
 // than there are cores keeps both busy.
 const shardCount = Number(values.shards ?? process.env.VECFILL_TEST_SHARDS ?? availableParallelism() + 1);
-if (!Number.isInteger(shardCount) || shardCount < 1) throw new Error(`--shards takes a whole number ≥ 1, not ${values.shards}`);
-const typecheck = values.typecheck && !values['no-typecheck'] && process.env.VECFILL_TEST_DATABASE_ONLY !== '1';
+if (!Number.isInteger(shardCount) || shardCount < 1) {
+  process.stderr.write(`test runner: --shards (or VECFILL_TEST_SHARDS) takes a whole number ≥ 1, not ${values.shards ?? process.env.VECFILL_TEST_SHARDS}\n`);
+  process.exit(2);
+}
+const typecheck = !values['no-typecheck'] && process.env.VECFILL_TEST_DATABASE_ONLY !== '1';
 
 const files = (positionals.length ? positionals : readdirSync(TEST_DIR).filter((f) => f.endsWith('.test.ts')).map((f) => join(TEST_DIR, f)))
   .map((f) => relative(ROOT, f));
