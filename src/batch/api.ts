@@ -50,7 +50,9 @@ export class BatchApi {
     }
   }
 
-  private error(err: unknown, doing: string): Error {
+  /** The error a failed call throws: the caller's abort reason as it is, else an ApiError saying
+   *  what was done, how long it was retried and the request id, never the key. */
+  error(err: unknown, doing: string): Error {
     if (this.retry.signal?.aborted && err === this.retry.signal.reason) return err as Error;
     if (err instanceof RetriesSpent) {
       const e = apiError(err.cause, doing, this.env);

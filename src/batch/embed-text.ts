@@ -3,8 +3,7 @@
 // faults like every API call (api-retry.ts); a failure names the call and never the key.
 import { ApiError } from '../errors.js';
 import type { BatchApi } from './api.js';
-import { RetriesSpent, retrying } from './api-retry.js';
-import { apiError } from './openai.js';
+import { retrying } from './api-retry.js';
 
 export async function embedText(api: BatchApi, text: string, model: string, dimensions: number | undefined): Promise<number[]> {
   const doing = `embed the query text with ${model}`;
@@ -17,11 +16,7 @@ export async function embedText(api: BatchApi, text: string, model: string, dime
     if (!Array.isArray(vector)) throw new ApiError(`cannot ${doing}: the answer holds no embedding`);
     return vector;
   } catch (err) {
-    if (err instanceof ApiError || (api.retry.signal?.aborted && err === api.retry.signal.reason)) throw err;
-    if (err instanceof RetriesSpent) {
-      const e = apiError(err.cause, `cannot ${doing}`);
-      throw new ApiError(`${e.message} (${err.detail})`, e.status, true, e.requestId);
-    }
-    throw apiError(err, `cannot ${doing}`);
+    if (err instanceof ApiError) throw err;
+    throw api.error(err, `cannot ${doing}`);
   }
 }
