@@ -4,7 +4,8 @@
 // ingests only it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsTable, fakeOpenAI, freshDatabase, storedVector, submitRows, vecfill } from './helpers/batch.js';
+import { fakeOpenAI, freshDatabase, storedVector, submitRows, vecfill } from './helpers/batch.js';
+import { numberedDocs } from './helpers/run-fill.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 
@@ -13,8 +14,7 @@ test('--all-completed: a later batch failing leaves the earlier ones ingested; t
   const server = await fakeOpenAI(t);
   const dir = await tempDir();
   t.after(dir.cleanup);
-  const texts = new Map(Array.from({ length: 9 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
-  await docsTable(db, [...texts]);
+  const texts = await numberedDocs(db, 9);
   const batches = await submitRows(db, server, dir.dir, { maxRequests: 3 });
   server.state.advanceAll();
   const carried = new Map<string, number[]>();

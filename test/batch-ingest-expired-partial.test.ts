@@ -2,7 +2,8 @@
 // one transaction each, and its never-run rows are recorded to retry (batch_expired).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsTable, fakeOpenAI, freshDatabase, json, storedVector, vecfill } from './helpers/batch.js';
+import { fakeOpenAI, freshDatabase, json, storedVector, vecfill } from './helpers/batch.js';
+import { numberedDocs } from './helpers/run-fill.js';
 import { tempDir } from './helpers/files.js';
 import { expectedEmbedding } from './helpers/openai-server.js';
 
@@ -11,8 +12,7 @@ test('--all-completed ingests an expired batch\'s partial output and a completed
   const server = await fakeOpenAI(t, { expireBatches: [0] });
   const dir = await tempDir();
   t.after(dir.cleanup);
-  const texts = new Map(Array.from({ length: 14 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
-  await docsTable(db, [...texts]);
+  const texts = await numberedDocs(db, 14);
   const v = vecfill(db, server);
   await v('prepare', '--table', 'docs', '--text-column', 'body', '--max-requests', '10', '--out', dir.dir);
   const { batches } = json(await v('submit', '--json', dir.path('requests-0001.jsonl'), dir.path('requests-0002.jsonl')));

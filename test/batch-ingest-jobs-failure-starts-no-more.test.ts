@@ -4,7 +4,8 @@
 // at a time, so there nothing starts after the failed first batch.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsTable, fakeOpenAI, freshDatabase, json, submitRows, vecfill } from './helpers/batch.js';
+import { fakeOpenAI, freshDatabase, json, submitRows, vecfill } from './helpers/batch.js';
+import { numberedDocs } from './helpers/run-fill.js';
 import { ON_PGLITE } from './helpers/database-kind.js';
 import { tempDir } from './helpers/files.js';
 
@@ -13,7 +14,7 @@ test('ingest --all-completed --jobs 2, four batches, the first fails: the second
   const server = await fakeOpenAI(t);
   const dir = await tempDir();
   t.after(dir.cleanup);
-  await docsTable(db, Array.from({ length: 8 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
+  await numberedDocs(db, 8);
   const batches = await submitRows(db, server, dir.dir, { maxRequests: 2 });
   assert.equal(batches.length, 4);
   server.state.advanceAll();

@@ -4,7 +4,8 @@
 // UPDATE ran on the one connection, each rebuilt the index (a new oid), and all were ingested.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsTable, fakeOpenAI, freshDatabase, json, submitRows, vecfill } from './helpers/batch.js';
+import { fakeOpenAI, freshDatabase, json, submitRows, vecfill } from './helpers/batch.js';
+import { numberedDocs } from './helpers/run-fill.js';
 import { serverOnly } from './helpers/database-kind.js';
 import { tempDir } from './helpers/files.js';
 
@@ -13,7 +14,7 @@ test('ingest --all-completed --jobs 3 --index rebuild: one batch at a time, on o
   const server = await fakeOpenAI(t);
   const dir = await tempDir();
   t.after(dir.cleanup);
-  await docsTable(db, Array.from({ length: 8 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
+  await numberedDocs(db, 8);
   await db.sql('CREATE INDEX docs_hnsw ON docs USING hnsw (embedding vector_cosine_ops) WITH (m = 4, ef_construction = 8)');
   await db.sql('CREATE TABLE update_log (pid int, index_oid oid)');
   await db.sql(`CREATE FUNCTION log_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN

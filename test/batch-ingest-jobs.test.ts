@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { test } from 'node:test';
 import { spawnCli } from './helpers/cli.js';
-import { docsTable, fakeOpenAI, freshDatabase, json, storedVector, submitRows, vecfill, type TestDb } from './helpers/batch.js';
+import { fakeOpenAI, freshDatabase, json, storedVector, submitRows, vecfill, type TestDb } from './helpers/batch.js';
+import { numberedDocs } from './helpers/run-fill.js';
 import { serverOnly } from './helpers/database-kind.js';
 import { countUpdates, until } from './helpers/db.js';
 import { tempDir } from './helpers/files.js';
@@ -19,8 +20,7 @@ const SLEEP_S = 0.4;
 
 /** docs with `n` numbered texts, each UPDATE statement on it logged (backend, time) and slowed. */
 async function slowDocs(db: TestDb, n: number): Promise<Map<number, string>> {
-  const texts = new Map(Array.from({ length: n }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
-  await docsTable(db, [...texts]);
+  const texts = await numberedDocs(db, n);
   await db.sql('CREATE TABLE update_log (pid int, at timestamptz)');
   await db.sql(`CREATE FUNCTION log_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN INSERT INTO update_log VALUES (pg_backend_pid(), clock_timestamp()); PERFORM pg_sleep(${SLEEP_S}); RETURN NULL; END $$`);
@@ -141,7 +141,7 @@ test('--jobs 3, interrupted while three batches are under way: all three roll ba
   const server = await fakeOpenAI(t);
   const dir = await tempDir();
   t.after(dir.cleanup);
-  await docsTable(db, Array.from({ length: 12 }, (_, i) => [i + 1, `text number ${i + 1}`] as [number, string]));
+  await numberedDocs(db, 12);
   await db.sql(`CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$`);
   await db.sql('CREATE TRIGGER slow BEFORE UPDATE ON docs FOR EACH STATEMENT EXECUTE FUNCTION slow()');
   await submitRows(db, server, dir.dir, { maxRequests: 3 });
