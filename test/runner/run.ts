@@ -55,9 +55,10 @@ const files = (positionals.length ? positionals : readdirSync(TEST_DIR).filter((
 const allTimings = JSON.parse(readFileSync(TIMINGS, 'utf8')) as Record<string, Record<string, number>>;
 const timings = allTimings[kind] ?? {};
 // Pure files first in each shard: they answer in seconds, and a broken parser shows before the slow half.
+const pure = new Set(files.filter((f) => isPure(f)));
 const shards = balance(files, Math.min(shardCount, files.length), timings).map((s) => ({
   ...s,
-  files: [...s.files.filter((f) => isPure(f)), ...s.files.filter((f) => !isPure(f))],
+  files: [...s.files.filter((f) => pure.has(f)), ...s.files.filter((f) => !pure.has(f))],
 }));
 
 if (values.plan) {
@@ -119,7 +120,7 @@ function runShard(n: number, shardFiles: string[], url: string | undefined): Pro
   return new Promise((resolve) => child.on('close', (code, signal) => {
     process.stdout.write(`shard ${n}: ${shardFiles.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     // A shard that ends badly with no failing test to show for it (a crash, a kill) fails the run.
-    if (code !== 0 && !tally.failedIn(shardFiles, ROOT)) tally.shardFailed(n, code, signal, shardFiles);
+    if (code !== 0 && !tally.failedIn(shardFiles)) tally.shardFailed(n, code, signal, shardFiles);
     resolve();
   }));
 }

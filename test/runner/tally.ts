@@ -41,28 +41,16 @@ export class Tally {
     if (missing.length) this.problems.push(`no test of ${missing.length} file(s) reported, so they did not run: ${missing.join(' ')}`);
   }
 
-  failedIn(files: string[], root: string): boolean {
-    return this.results.some((r) => r.outcome === 'fail' && files.some((f) => relative(root, f) === r.file || f === r.file));
+  failedIn(files: string[]): boolean {
+    return this.results.some((r) => r.outcome === 'fail' && files.includes(r.file));
   }
 
   get failed(): boolean {
     return this.problems.length > 0 || this.results.some((r) => r.outcome === 'fail');
   }
 
-  /** Each file's seconds: its top-level tests' durations, which include their subtests. */
-  fileSeconds(): Record<string, number> {
-    const seconds: Record<string, number> = {};
-    for (const r of this.results) {
-      if (r.nesting !== 0) continue;
-      const name = r.file.split('/').pop()!;
-      seconds[name] = (seconds[name] ?? 0) + r.ms / 1000;
-    }
-    for (const name of Object.keys(seconds)) seconds[name] = Math.round(seconds[name] * 10) / 10;
-    return Object.fromEntries(Object.entries(seconds).sort(([a], [b]) => a.localeCompare(b)));
-  }
-
-  /** The files that took longest, with their CPU (the shard's process alone): where to look first. */
-  slowest(count: number): void {
+  /** Each file's top-level tests' durations (which include their subtests) and CPU, summed. */
+  private byFile(): Map<string, { ms: number; cpuMs: number }> {
     const files = new Map<string, { ms: number; cpuMs: number }>();
     for (const r of this.results) {
       if (r.nesting !== 0) continue;
@@ -71,8 +59,20 @@ export class Tally {
       f.cpuMs += r.cpuMs ?? 0;
       files.set(r.file, f);
     }
+    return files;
+  }
+
+  /** Each file's seconds, by name, for test/timings.json. */
+  fileSeconds(): Record<string, number> {
+    return Object.fromEntries([...this.byFile()]
+      .map(([file, f]) => [file.split('/').pop()!, Math.round(f.ms / 100) / 10] as const)
+      .sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** The files that took longest, with their CPU (the shard's process alone): where to look first. */
+  slowest(count: number): void {
     this.print('\nslowest files (wall s, CPU s of the shard process):');
-    for (const [file, f] of [...files].sort((a, b) => b[1].ms - a[1].ms).slice(0, count)) {
+    for (const [file, f] of [...this.byFile()].sort((a, b) => b[1].ms - a[1].ms).slice(0, count)) {
       this.print(`${(f.ms / 1000).toFixed(1).padStart(7)} ${(f.cpuMs / 1000).toFixed(1).padStart(6)}  ${file}`);
     }
   }
