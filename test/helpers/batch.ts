@@ -18,7 +18,7 @@ export interface TestDb {
 }
 
 /** A new database with pgvector: on a server one dropped after the test; on the embedded database,
- *  the file's own, emptied (its directory is this file's alone, and its tests run one at a time). */
+ *  the process's own, emptied (its directory is this process's alone, and its tests run one at a time). */
 export async function freshDatabase(t: TestContext): Promise<TestDb> {
   if (ON_PGLITE) {
     await emptied();

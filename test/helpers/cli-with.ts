@@ -27,7 +27,7 @@ export interface CliWith {
   opensDb?: boolean;
 }
 
-/** The CLI in a child process even on the embedded database: the test file's handle is closed first
+/** The CLI in a child process even on the embedded database: the process's handle is closed first
  *  (the child must open the directory itself; unless opensDb is false), and opens again on next use. */
 export async function spawnCliWith(args: string[], opts: CliWith = {}): Promise<ChildProcess> {
   if (opts.opensDb !== false) await releaseDb(opts.uid === undefined ? undefined : { uid: opts.uid, gid: opts.gid ?? opts.uid });

@@ -1,7 +1,8 @@
 // Test helpers for the database: a real one (never a mock), one table per test. PostgreSQL when
-// DATABASE_URL is set, else the embedded database (PGlite) in a directory of this test file's own.
-// Either way one handle per test file, through vecfill's own database interface, opened on first use
-// and closed when the file's tests are done.
+// DATABASE_URL is set (the runner gives each shard a database of its own), else the embedded database
+// (PGlite) in a directory of this process's own. Either way one handle per process, shared by the
+// test files it runs one after another (test/runner/shard.ts), through vecfill's own database
+// interface, opened on first use and closed when the process's tests are done.
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import pg from 'pg';
@@ -16,7 +17,7 @@ export { ON_PGLITE, serverOnly } from './database-kind.js';
 
 const pglite = SERVER_URL === undefined ? await freshPgliteDirectory() : undefined;
 
-/** What the CLI's --db and the library's `db` take for this file's database. */
+/** What the CLI's --db and the library's `db` take for this process's database. */
 export const DB_URL = SERVER_URL ?? `pglite:${pglite!.dir}`;
 
 let handle: Promise<Db> | undefined;
@@ -49,7 +50,7 @@ export async function ensureVector(db: Db): Promise<void> {
 }
 
 /**
- * Closes this file's handle (the next call opens it again), for a child process that must open the
+ * Closes this process's handle (the next call opens it again), for a child process that must open the
  * embedded database itself: only one process at a time may. `forUid` makes the directory that user's
  * (a child running as another user). On a server, nothing to do.
  */
